@@ -66,9 +66,10 @@ for b in "${missing[@]}"; do
   echo "envtest: [2/2] building $b ($i/${#missing[@]})" >&2
   # go build -v names each package as it compiles it; print a count every 50.
   CGO_ENABLED=0 go build -v -trimpath -ldflags "$ldflags" -o "$out/$b.tmp" "$pkg" 2>&1 |
-    awk -v b="$b" -v s="$start" '
+    awk -v b="$b" -v s="$(date +%s)" -v base="$((SECONDS - start))" '
+      function now(  t) { "date +%s" | getline t; close("date +%s"); return t }
       /^(#|go: |.*\.go:[0-9]+)/ { print > "/dev/stderr"; next }
-      { n++; if (n % 50 == 0) { printf "envtest:   %s: %d packages compiled (%ds)\n", b, n, systime() - s > "/dev/stderr"; fflush("/dev/stderr") } }'
+      { n++; if (n % 50 == 0) { printf "envtest:   %s: %d packages compiled (%ds)\n", b, n, base + now() - s > "/dev/stderr"; fflush("/dev/stderr") } }'
   [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "envtest: building $b failed" >&2; exit 1; }
   mv "$out/$b.tmp" "$out/$b"
   echo "envtest:   $b done ($((SECONDS - start))s)" >&2

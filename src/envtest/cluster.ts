@@ -1,0 +1,61 @@
+/**
+ * A local control plane that
+ * outlives the command, for the demo, `npm start` and trying things by hand.
+ * Its state is in .envtest/cluster/ and its admin kubeconfig in .envtest/kubeconfig.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./binaries.js";
+import { startControlPlane } from "./launcher.js";
+import { alive, stopGroups } from "./processes.js";
+
+export const ENVTEST_DIR = join(REPO_ROOT, ".envtest");
+export const CLUSTER_DIR = join(ENVTEST_DIR, "cluster");
+export const KUBECONFIG_PATH = join(ENVTEST_DIR, "kubeconfig");
+const STATE_PATH = join(ENVTEST_DIR, "cluster.json");
+
+interface State {
+  server: string;
+  pids: number[];
+  dir: string;
+}
+
+function readState(): State | null {
+  if (!existsSync(STATE_PATH)) return null;
+  return JSON.parse(readFileSync(STATE_PATH, "utf8")) as State;
+}
+
+/**
+ * Starts the local control plane in the background unless one is running.
+ * @returns the admin kubeconfig path.
+ */
+export async function clusterUp(): Promise<string> {
+  const state = readState();
+  if (state && state.pids.every((p) => alive(p))) {
+    console.error(`local control plane already running at ${state.server}`);
+    return KUBECONFIG_PATH;
+  }
+  if (state) await clusterDown();
+  mkdirSync(ENVTEST_DIR, { recursive: true });
+  rmSync(CLUSTER_DIR, { recursive: true, force: true });
+  const started = Date.now();
+  const cp = await startControlPlane({ dir: CLUSTER_DIR });
+  copyFileSync(cp.kubeconfigPath, KUBECONFIG_PATH);
+  writeFileSync(STATE_PATH, JSON.stringify({ server: cp.server, pids: cp.pids, dir: cp.dir } satisfies State));
+  console.error(`local control plane ready at ${cp.server} in ${((Date.now() - started) / 1000).toFixed(1)}s (logs: ${join(cp.dir, "logs")})`);
+  return KUBECONFIG_PATH;
+}
+
+/** Stops the background control plane, if any, and removes its state. */
+export async function clusterDown(): Promise<void> {
+  const state = readState();
+  if (!state) {
+    console.error("no local control plane is running");
+    return;
+  }
+  await stopGroups(state.pids);
+  rmSync(state.dir, { recursive: true, force: true });
+  rmSync(STATE_PATH, { force: true });
+  rmSync(KUBECONFIG_PATH, { force: true });
+  console.error("local control plane stopped");
+}

@@ -1,0 +1,93 @@
+/**
+ * Mocha root hooks for integration and e2e tests: ONE real local control plane
+ * (etcd, kube-apiserver, kube-controller-manager; src/envtest/launcher.ts) per
+ * run, stopped at the end, and by a reaper if the run crashes. Each test
+ * isolates itself in its own namespace (`newNamespace`).
+ */
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ApiextensionsV1Api } from "@kubernetes/client-node";
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { discourseCrd } from "../../src/api/crd.js";
+import { startControlPlane, type ControlPlane } from "../../src/envtest/launcher.js";
+
+let plane: ControlPlane | undefined;
+let kubeConfig: KubeConfig | undefined;
+let crdInstalled: Promise<void> | undefined;
+
+export interface TestEnv {
+  kubeconfigPath: string;
+  kc: KubeConfig;
+  server: string;
+}
+
+/** The running control plane; throws outside the root hooks' lifetime. */
+export function env(): TestEnv {
+  if (!plane || !kubeConfig) throw new Error("control plane not started: run with --config test/.mocharc.integration.json");
+  return { kubeconfigPath: plane.kubeconfigPath, kc: kubeConfig, server: plane.server };
+}
+
+/** Creates a namespace `<prefix>-<random>` and returns its name. */
+export async function newNamespace(prefix: string): Promise<string> {
+  const name = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40)}-${randomBytes(3).toString("hex")}`;
+  await env().kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  return name;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubectl against the test control plane, as a user types it. Never throws on a non-zero exit. */
+export async function kubectl(args: string[], opts: { input?: string } = {}): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile("kubectl", ["--kubeconfig", env().kubeconfigPath, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+async function applyCrd(): Promise<void> {
+  const api = env().kc.makeApiClient(ApiextensionsV1Api);
+  const crd = discourseCrd();
+  const name = crd.metadata?.name ?? "";
+  try {
+    const live = await api.readCustomResourceDefinition({ name });
+    crd.metadata = { ...crd.metadata, resourceVersion: live.metadata?.resourceVersion };
+    await api.replaceCustomResourceDefinition({ name, body: crd });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 404) throw err;
+    await api.createCustomResourceDefinition({ body: crd });
+  }
+  for (let i = 0; i < 300; i++) {
+    const live = await api.readCustomResourceDefinition({ name });
+    if (live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
+    await sleep(100);
+  }
+  throw new Error(`CRD ${name} not Established after 30s`);
+}
+
+/** Installs (or updates) the Discourse CRD once per run and waits until it is Established. */
+export async function installCrd(): Promise<void> {
+  crdInstalled ??= applyCrd();
+  return crdInstalled;
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(45 * 60_000); // a cold Go build of the binaries can take this long
+    plane = await startControlPlane({ owner: process.pid });
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(plane.kubeconfigPath);
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(30_000);
+    await plane?.stop();
+    plane = undefined;
+  },
+};
