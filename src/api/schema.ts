@@ -225,10 +225,20 @@ export const PluginSpec = Type.Object(
   { description: "A Discourse plugin, installed from git." },
 );
 
+const KeyRef = (kind: string): TSchema =>
+  Type.Object(
+    {
+      name: ObjectName(`Name of the ${kind}, in the namespace of the Discourse.`),
+      key: Type.String({ minLength: 1, description: `Key in the ${kind}.` }),
+      optional: Type.Optional(Type.Boolean({ description: `Whether the ${kind} or its key may be missing. Defaults to false.` })),
+    },
+    { description: `A key of a ${kind}.` },
+  );
+
 const EnvVarSource = Type.Object(
   {
-    secretKeyRef: Type.Optional(Type.Object({ name: Type.String(), key: Type.String(), optional: Type.Optional(Type.Boolean()) }, { description: "A key of a Secret." })),
-    configMapKeyRef: Type.Optional(Type.Object({ name: Type.String(), key: Type.String(), optional: Type.Optional(Type.Boolean()) }, { description: "A key of a ConfigMap." })),
+    secretKeyRef: Type.Optional(KeyRef("Secret")),
+    configMapKeyRef: Type.Optional(KeyRef("ConfigMap")),
   },
   { description: "Source of the value (a Secret or ConfigMap key)." },
 );
@@ -271,7 +281,7 @@ export const DiscourseSpec = Type.Object(
       maximum: 50,
       default: 1,
       format: "int32",
-      description: "Number of web pods, 0 to 50; 0 stops the forum for maintenance. Defaults to 1.",
+      description: "Web pods, 0 to 50; 0 stops the forum for maintenance. Defaults to 1.",
     })),
     category: Type.Optional(Type.Union([Type.Literal("personal"), Type.Literal("test"), Type.Literal("official")], {
       default: "personal",

@@ -1,0 +1,66 @@
+/**
+ * The field reference of the Discourse API (docs/reference.md), generated from
+ * the same structural schema as the CRD, so docs and `kubectl explain` agree.
+ */
+import { discourseOpenApiSchema } from "./crd.js";
+import { API_VERSION, KIND, SHORT_NAME } from "./constants.js";
+import type { JsonSchema } from "./structural.js";
+
+interface Row {
+  path: string;
+  type: string;
+  description: string;
+  constraints: string;
+}
+
+function typeOf(s: JsonSchema): string {
+  if (s["x-kubernetes-int-or-string"] === true) return "quantity (int or string)";
+  if (s.type === "array") return `[]${typeOf((s.items as JsonSchema | undefined) ?? {})}`;
+  if (s.type === "object" && s.additionalProperties) return `map[string]${typeOf(s.additionalProperties as JsonSchema)}`;
+  return String(s.type ?? "object");
+}
+
+function constraintsOf(s: JsonSchema, required: boolean): string {
+  const out: string[] = [];
+  if (required) out.push("required");
+  if (Array.isArray(s.enum)) out.push(`one of ${s.enum.map((v) => `\`${String(v)}\``).join(", ")}`);
+  if (s.minimum !== undefined || s.maximum !== undefined) out.push(`${String(s.minimum ?? "")}..${String(s.maximum ?? "")}`);
+  if (s.minItems !== undefined || s.maxItems !== undefined) out.push(`${String(s.minItems ?? 0)} to ${String(s.maxItems ?? "∞")} items`);
+  if (s.maxLength !== undefined) out.push(`at most ${String(s.maxLength)} chars`);
+  if (s.format !== undefined) out.push(`format ${String(s.format)}`);
+  if (s.default !== undefined) out.push(`default \`${JSON.stringify(s.default)}\``);
+  const rules = s["x-kubernetes-validations"];
+  if (Array.isArray(rules)) out.push(...rules.map((r) => `CEL: \`${String((r as JsonSchema).rule)}\``));
+  return out.join("; ");
+}
+
+function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void {
+  rows.push({ path, type: typeOf(s), description: String(s.description ?? ""), constraints: constraintsOf(s, required) });
+  const item = s.type === "array" ? (s.items as JsonSchema | undefined) : undefined;
+  const props = (item ?? s).properties as Record<string, JsonSchema> | undefined;
+  const req = new Set(((item ?? s).required as string[] | undefined) ?? []);
+  for (const [name, child] of Object.entries(props ?? {})) walk(child, `${path}${item ? "[]" : ""}.${name}`, req.has(name), rows);
+}
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** @returns the Markdown reference of every field of spec and status. */
+export function fieldReference(): string {
+  const schema = discourseOpenApiSchema();
+  const props = schema.properties as Record<string, JsonSchema>;
+  const lines = [
+    `# ${KIND} field reference (${API_VERSION})`,
+    "",
+    "Generated from `src/api/schema.ts` by `npm run manifests`; do not edit by hand.",
+    `Short name: \`${SHORT_NAME}\`. \`kubectl explain discourse.spec.<field>\` prints the same descriptions.`,
+    "",
+  ];
+  for (const part of ["spec", "status"]) {
+    const rows: Row[] = [];
+    walk(props[part] ?? {}, part, part === "spec", rows);
+    lines.push(`## ${part}`, "", "| field | type | description | constraints |", "|---|---|---|---|");
+    for (const r of rows) lines.push(`| \`${r.path}\` | ${cell(r.type)} | ${cell(r.description)} | ${cell(r.constraints)} |`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
