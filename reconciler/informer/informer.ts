@@ -1,0 +1,241 @@
+/**
+ * A reliable informer for one kind: list, then watch from the list's
+ * resourceVersion (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes),
+ * with an in-memory cache and event handlers.
+ *
+ * The informer of @kubernetes/client-node stops on errors and can stall
+ * silently, so this one (like client-go's reflector):
+ * - restarts a failed list or watch with exponential backoff (200 ms to 30 s);
+ * - relists after `410 Gone` (the resourceVersion was compacted away);
+ * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
+ *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
+ */
+import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "../../src/log.js";
+import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
+import { resourcePath, resourceType } from "../client/resources.js";
+import { ExponentialBackoff } from "../queue/rate-limiter.js";
+import { ObjectCache, objectKey } from "./object-cache.js";
+
+export type InformerEvent = "add" | "update" | "delete";
+/** Called for every change the informer sees (also for differences found by a relist). */
+export type InformerHandler = (event: InformerEvent, obj: KubeObject, old?: KubeObject) => void;
+
+export interface InformerOptions {
+  kc: KubeConfig;
+  client: KubeClient;
+  apiVersion: string;
+  kind: string;
+  /** Watch one namespace; absent: all namespaces. */
+  namespace?: string;
+  labelSelector?: string;
+  logger: Logger;
+  /** A watch silent (no event, no bookmark) this long is restarted. Defaults to 150000 (the server ends a watch within 120 s). */
+  stallTimeoutMs?: number;
+  /** Server-side watch timeout in seconds; a random value in [min, 2*min). Defaults to 60. */
+  watchTimeoutSeconds?: number;
+}
+
+class GoneError extends Error {}
+
+function isGone(err: unknown): boolean {
+  if (err instanceof GoneError || statusCode(err) === 410) return true;
+  return typeof err === "object" && err !== null && (err as { statusCode?: number }).statusCode === 410;
+}
+
+interface WatchLine {
+  type: string;
+  object: KubeObject & { code?: number; message?: string };
+}
+
+/** See the file comment. `start()`, then await `synced`. */
+export class Informer {
+  readonly cache = new ObjectCache();
+  /** Resolves once the first list is in the cache. */
+  readonly synced: Promise<void>;
+  private markSynced: () => void = () => undefined;
+  private readonly handlers: InformerHandler[] = [];
+  private readonly backoff = new ExponentialBackoff({ baseMs: 200, maxMs: 30_000 });
+  private resourceVersion = "";
+  private stopped = false;
+  private abortWatch: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  /** Number of (re)started watches and lists, for tests and metrics. */
+  readonly counts = { lists: 0, watches: 0, stalls: 0, gone: 0, errors: 0 };
+
+  constructor(private readonly opts: InformerOptions) {
+    this.synced = new Promise((resolve) => (this.markSynced = resolve));
+  }
+
+  get kind(): string {
+    return this.opts.kind;
+  }
+
+  on(handler: InformerHandler): void {
+    this.handlers.push(handler);
+  }
+
+  start(): void {
+    if (!this.loop) this.loop = this.run();
+  }
+
+  /** Stops the watch and waits for the loop to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abortWatch?.();
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  /** Forgets the resourceVersion and aborts the watch: the next round relists. For tests and for recovery. */
+  restart(resourceVersion = ""): void {
+    this.resourceVersion = resourceVersion;
+    this.abortWatch?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.resourceVersion) await this.relist();
+        await this.watchOnce();
+        this.backoff.forget("w");
+      } catch (err) {
+        if (this.stopped) break;
+        if (isGone(err)) {
+          this.counts.gone++;
+          this.opts.logger.info({ kind: this.opts.kind }, "watch expired (410 Gone): relisting");
+          this.resourceVersion = "";
+          continue;
+        }
+        this.counts.errors++;
+        const delay = this.backoff.when("w");
+        this.opts.logger.warn({ kind: this.opts.kind, retryInMs: delay, err: describeError(err) }, "list/watch failed: retrying");
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wakeUp = null;
+  }
+
+  private async relist(): Promise<void> {
+    this.counts.lists++;
+    const items: KubeObject[] = [];
+    let cont: string | undefined;
+    let rv = "";
+    do {
+      const page = await this.opts.client.list(this.opts.apiVersion, this.opts.kind, {
+        namespace: this.opts.namespace,
+        labelSelector: this.opts.labelSelector,
+        limit: 500,
+        continue: cont,
+      });
+      items.push(...page.items);
+      cont = page.continue;
+      rv = page.resourceVersion;
+    } while (cont);
+    const previous = this.cache.replaceAll(items);
+    const keyOf = (o: KubeObject): string => objectKey(o.metadata.namespace, o.metadata.name);
+    for (const obj of items) {
+      const old = previous.get(keyOf(obj));
+      if (!old) this.emit("add", obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit("update", obj, old);
+    }
+    const now = new Set(items.map(keyOf));
+    for (const [key, old] of previous) if (!now.has(key)) this.emit("delete", old);
+    this.resourceVersion = rv;
+    this.markSynced();
+  }
+
+  private emit(event: InformerEvent, obj: KubeObject, old?: KubeObject): void {
+    for (const h of this.handlers) {
+      try {
+        h(event, obj, old);
+      } catch (err) {
+        this.opts.logger.error({ kind: this.opts.kind, err: describeError(err) }, "informer handler failed");
+      }
+    }
+  }
+
+  /** Applies one watch line to the cache. @throws GoneError on an expired resourceVersion. */
+  private handleLine(line: WatchLine): void {
+    const obj = line.object;
+    if (line.type === "ERROR") {
+      if (obj.code === 410) throw new GoneError(obj.message ?? "Gone");
+      throw new Error(`watch error: ${obj.message ?? "unknown"}`);
+    }
+    if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+    if (line.type === "BOOKMARK") return;
+    const full = { ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind };
+    if (line.type === "DELETED") {
+      this.cache.delete(obj.metadata.namespace, obj.metadata.name);
+      this.emit("delete", full);
+      return;
+    }
+    const old = this.cache.set(full);
+    this.emit(old ? "update" : "add", full, old);
+  }
+
+  /** Runs one watch until the server ends it, it fails, stalls or the informer stops. */
+  private async watchOnce(): Promise<void> {
+    this.counts.watches++;
+    const t = resourceType(this.opts.apiVersion, this.opts.kind);
+    const min = this.opts.watchTimeoutSeconds ?? 60;
+    const query = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      labelSelector: this.opts.labelSelector,
+      timeoutSeconds: min + Math.floor(Math.random() * min),
+    };
+    const stallMs = this.opts.stallTimeoutMs ?? 150_000;
+    await new Promise<void>((resolve, reject) => {
+      let controller: AbortController | null = null;
+      let finished = false;
+      let stallTimer: NodeJS.Timeout | undefined;
+      const finish = (err?: unknown): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(stallTimer);
+        this.abortWatch = null;
+        controller?.abort();
+        if (err) reject(err instanceof Error ? err : new Error(describeError(err)));
+        else resolve();
+      };
+      const arm = (): void => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+          this.counts.stalls++;
+          this.opts.logger.warn({ kind: this.opts.kind, silentForMs: stallMs }, "watch stalled: restarting");
+          finish();
+        }, stallMs);
+      };
+      this.abortWatch = () => finish();
+      arm();
+      const onLine = (type: string, object: unknown): void => {
+        if (finished) return;
+        arm();
+        try {
+          this.handleLine({ type, object: object as WatchLine["object"] });
+        } catch (err) {
+          finish(err);
+        }
+      };
+      new Watch(this.opts.kc)
+        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err: unknown) => finish(err ?? undefined))
+        .then((c) => {
+          controller = c;
+          if (finished) c.abort();
+        })
+        .catch(finish);
+    });
+  }
+}
