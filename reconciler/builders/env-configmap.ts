@@ -1,0 +1,110 @@
+/**
+ * ConfigMap `<name>-env`: the non-secret Discourse settings, read by web, sidekiq and the
+ * migration Job through `envFrom`. Names follow Discourse's config/discourse_defaults.conf:
+ * every setting `x` can be given as `DISCOURSE_X` in the environment (the convention
+ * discourse_docker's templates rely on). Passwords are never here: they reach pods through
+ * secretKeyRef (see discourse-env.ts).
+ */
+import { createHash } from "node:crypto";
+import type { V1ConfigMap } from "@kubernetes/client-node";
+import type { DefaultedDiscourse } from "../../src/api/types.js";
+import { childMeta, COMPONENTS } from "./metadata.js";
+import { envConfigMapName, postgresqlName, redisName } from "./names.js";
+
+/** Port the managed PostgreSQL Service listens on. */
+export const POSTGRESQL_PORT = 5432;
+/** Port the managed Redis Service listens on. */
+export const REDIS_PORT = 6379;
+
+/** Host and port Discourse connects to for its database: the external server or `<name>-postgresql:5432`. */
+export function databaseEndpoint(obj: DefaultedDiscourse): { host: string; port: number } {
+  const db = obj.spec.database;
+  return db.host ? { host: db.host, port: db.port } : { host: postgresqlName(obj), port: POSTGRESQL_PORT };
+}
+
+/** Host and port of Redis: the external server or `<name>-redis:6379`. */
+export function redisEndpoint(obj: DefaultedDiscourse): { host: string; port: number } {
+  const redis = obj.spec.redis;
+  return redis.host ? { host: redis.host, port: redis.port } : { host: redisName(obj), port: REDIS_PORT };
+}
+
+function databaseSettings(obj: DefaultedDiscourse): Record<string, string> {
+  const db = obj.spec.database;
+  const { host, port } = databaseEndpoint(obj);
+  return {
+    DISCOURSE_DB_HOST: host,
+    DISCOURSE_DB_PORT: String(port),
+    DISCOURSE_DB_NAME: db.name,
+    DISCOURSE_DB_USERNAME: db.user,
+    // Discourse has no sslmode setting; the pg gem uses libpq, which reads PGSSLMODE
+    // (https://www.postgresql.org/docs/current/libpq-envars.html).
+    PGSSLMODE: db.sslMode,
+  };
+}
+
+function redisSettings(obj: DefaultedDiscourse): Record<string, string> {
+  const { host, port } = redisEndpoint(obj);
+  return { DISCOURSE_REDIS_HOST: host, DISCOURSE_REDIS_PORT: String(port) };
+}
+
+function smtpSettings(obj: DefaultedDiscourse): Record<string, string> {
+  const smtp = obj.spec.smtp;
+  if (!smtp) return {};
+  const out: Record<string, string> = {
+    DISCOURSE_SMTP_ADDRESS: smtp.host,
+    DISCOURSE_SMTP_PORT: String(smtp.port),
+    DISCOURSE_SMTP_ENABLE_START_TLS: String(smtp.enableStartTLS),
+  };
+  if (smtp.user !== undefined) out.DISCOURSE_SMTP_USER_NAME = smtp.user;
+  if (smtp.domain !== undefined) out.DISCOURSE_SMTP_DOMAIN = smtp.domain;
+  if (smtp.fromAddress !== undefined) out.DISCOURSE_NOTIFICATION_EMAIL = smtp.fromAddress;
+  return out;
+}
+
+/** `spec.env` entries with a literal value; entries with `valueFrom` go into the container env. */
+function userSettings(obj: DefaultedDiscourse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of obj.spec.env) {
+    if (e.valueFrom === undefined) out[e.name] = e.value ?? "";
+  }
+  return out;
+}
+
+/**
+ * The settings, keys sorted. Base settings first (`RAILS_ENV=production`, and
+ * `DISCOURSE_SERVE_STATIC_ASSETS=true` because no nginx sits in front of the app server in
+ * these pods), then `spec.env` literals (which may override the base), then what the
+ * operator owns (hostname, developer e-mails, database, Redis, SMTP), which always wins.
+ */
+export function envSettings(obj: DefaultedDiscourse): Record<string, string> {
+  const all: Record<string, string> = {
+    RAILS_ENV: "production",
+    DISCOURSE_SERVE_STATIC_ASSETS: "true",
+    ...userSettings(obj),
+    DISCOURSE_HOSTNAME: obj.spec.hostname,
+    DISCOURSE_DEVELOPER_EMAILS: obj.spec.developerEmails.join(","),
+    ...databaseSettings(obj),
+    ...redisSettings(obj),
+    ...smtpSettings(obj),
+  };
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The ConfigMap `<name>-env` (component `config`). Always exists. */
+export function buildEnvConfigMap(obj: DefaultedDiscourse): V1ConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: childMeta(obj, COMPONENTS.config, envConfigMapName(obj)),
+    data: envSettings(obj),
+  };
+}
+
+/**
+ * SHA-256 (hex) of ConfigMap data, independent of key order. Put on pod templates so a
+ * change of settings rolls the pods (envFrom is read only when a container starts).
+ */
+export function configHash(data: Record<string, string>): string {
+  const sorted = Object.keys(data).sort().map((k) => [k, data[k]]);
+  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+}
