@@ -1,0 +1,127 @@
+/**
+ * The ValidatingWebhookConfiguration and MutatingWebhookConfiguration of the
+ * operator (API.md, "Admission"; https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/).
+ * Pure builders; register-webhooks.ts puts them into a cluster.
+ */
+import type {
+  AdmissionregistrationV1WebhookClientConfig,
+  V1LabelSelector,
+  V1MutatingWebhookConfiguration,
+  V1RuleWithOperations,
+  V1ValidatingWebhookConfiguration,
+} from "@kubernetes/client-node";
+import {
+  GROUP,
+  LABEL_MANAGED_BY,
+  MANAGED_BY,
+  MUTATE_PATH,
+  MUTATING_CONFIGURATION_NAME,
+  MUTATING_WEBHOOK_NAME,
+  OPERATOR_NAMESPACE,
+  PLURAL,
+  VALIDATE_PATH,
+  VALIDATING_CONFIGURATION_NAME,
+  VALIDATING_WEBHOOK_NAME,
+  VERSION,
+  WEBHOOK_PORT,
+  WEBHOOK_SERVICE_NAME,
+} from "../../src/api/constants.js";
+
+/** How the apiserver reaches the webhook. */
+export type WebhookEndpoint =
+  /** In cluster: through the webhook Service (`clientConfig.service`). */
+  | { kind: "service"; namespace: string; name: string; port: number }
+  /** On the developer's machine: `clientConfig.url`, e.g. https://127.0.0.1:9443/validate-… */
+  | { kind: "url"; host: string; port: number };
+
+/** The in-cluster endpoint of manifests/: Service discourse-operator-webhook in discourse-operator-system, port 9443. */
+export function serviceEndpoint(namespace: string = OPERATOR_NAMESPACE, port: number = WEBHOOK_PORT): WebhookEndpoint {
+  return { kind: "service", namespace, name: WEBHOOK_SERVICE_NAME, port };
+}
+
+/** A webhook on this machine, as the apiserver dials it. */
+export function urlEndpoint(port: number, host = "127.0.0.1"): WebhookEndpoint {
+  return { kind: "url", host, port };
+}
+
+/** Upper bound the contract puts on timeoutSeconds. */
+export const WEBHOOK_TIMEOUT_SECONDS = 10;
+
+/** `clientConfig` for one path; `caBundle` is the PEM bundle (base64-encoded here, as the API's bytes field wants). */
+export function clientConfig(endpoint: WebhookEndpoint, path: string, caBundlePem: string): AdmissionregistrationV1WebhookClientConfig {
+  const caBundle = Buffer.from(caBundlePem, "utf8").toString("base64");
+  if (endpoint.kind === "url") {
+    const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+    return { url: `https://${host}:${endpoint.port}${path}`, caBundle };
+  }
+  return { service: { namespace: endpoint.namespace, name: endpoint.name, port: endpoint.port, path }, caBundle };
+}
+
+/** Leave out the operator's own namespace and kube-system, so a broken webhook cannot lock the operator out. */
+export function namespaceSelector(operatorNamespace: string): V1LabelSelector {
+  return {
+    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [operatorNamespace, "kube-system"] }],
+  };
+}
+
+function rules(operations: string[]): V1RuleWithOperations[] {
+  return [{ apiGroups: [GROUP], apiVersions: [VERSION], resources: [PLURAL], operations, scope: "Namespaced" }];
+}
+
+function operatorNamespaceOf(endpoint: WebhookEndpoint): string {
+  return endpoint.kind === "service" ? endpoint.namespace : OPERATOR_NAMESPACE;
+}
+
+const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } });
+
+/**
+ * `validate.discourse.cern` on CREATE, UPDATE and DELETE of discourses:
+ * failurePolicy Fail, sideEffects None, matchPolicy Equivalent, timeout 10 s.
+ */
+export function buildValidatingWebhookConfiguration(endpoint: WebhookEndpoint, caBundlePem: string): V1ValidatingWebhookConfiguration {
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingWebhookConfiguration",
+    metadata: metadata(VALIDATING_CONFIGURATION_NAME),
+    webhooks: [
+      {
+        name: VALIDATING_WEBHOOK_NAME,
+        clientConfig: clientConfig(endpoint, VALIDATE_PATH, caBundlePem),
+        rules: rules(["CREATE", "UPDATE", "DELETE"]),
+        failurePolicy: "Fail",
+        sideEffects: "None",
+        matchPolicy: "Equivalent",
+        timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+        admissionReviewVersions: ["v1"],
+        namespaceSelector: namespaceSelector(operatorNamespaceOf(endpoint)),
+      },
+    ],
+  };
+}
+
+/**
+ * `default.discourse.cern` on CREATE and UPDATE of discourses:
+ * sideEffects NoneOnDryRun (it creates the credentials Secret, never on a
+ * dry run), failurePolicy Fail, reinvocationPolicy IfNeeded (it is idempotent).
+ */
+export function buildMutatingWebhookConfiguration(endpoint: WebhookEndpoint, caBundlePem: string): V1MutatingWebhookConfiguration {
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "MutatingWebhookConfiguration",
+    metadata: metadata(MUTATING_CONFIGURATION_NAME),
+    webhooks: [
+      {
+        name: MUTATING_WEBHOOK_NAME,
+        clientConfig: clientConfig(endpoint, MUTATE_PATH, caBundlePem),
+        rules: rules(["CREATE", "UPDATE"]),
+        failurePolicy: "Fail",
+        sideEffects: "NoneOnDryRun",
+        matchPolicy: "Equivalent",
+        reinvocationPolicy: "IfNeeded",
+        timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+        admissionReviewVersions: ["v1"],
+        namespaceSelector: namespaceSelector(operatorNamespaceOf(endpoint)),
+      },
+    ],
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Deciding whether the mutating webhook must create the database credentials
+ * Secret for a request, and with which values (API.md, "Generated credentials").
+ * Pure: the Secret is created at the edge by ensure-credentials-secret.ts.
+ */
+import type { DefaultedDiscourse } from "../../src/api/types.js";
+import { applyDefaults } from "../defaulting/apply-defaults.js";
+import { validate } from "../validation/validate.js";
+import { defaultableObject } from "../admission/process-mutate.js";
+import { servesKind } from "../admission/object.js";
+import type { AdmissionRequest } from "../admission/types.js";
+import type { ClusterFacts } from "../facts/types.js";
+
+/** Everything the credentials Secret holds except the password. */
+export interface CredentialsPlan {
+  namespace: string;
+  /** metadata.name of the Discourse (label app.kubernetes.io/instance). */
+  instance: string;
+  /** spec.database.credentialsSecret, by default `<name>-db-credentials`. */
+  secretName: string;
+  username: string;
+  /** spec.database.host when external, else the managed Service `<name>-postgresql`. */
+  host: string;
+  port: number;
+  dbname: string;
+  sslMode: string;
+}
+
+/** Name of the Service in front of the managed PostgreSQL of an instance (API.md, children table). */
+export function managedDatabaseHost(instance: string): string {
+  return `${instance}-postgresql`;
+}
+
+function planFromDefaulted(d: DefaultedDiscourse, namespace: string): CredentialsPlan | null {
+  const instance = d.metadata?.name;
+  const db = d.spec?.database;
+  if (!instance || !db || typeof db.credentialsSecret !== "string" || typeof db.user !== "string") return null;
+  if (typeof db.name !== "string" || typeof db.port !== "number" || typeof db.sslMode !== "string") return null;
+  const external = typeof db.host === "string" && db.host !== "";
+  return {
+    namespace,
+    instance,
+    secretName: db.credentialsSecret,
+    username: db.user,
+    host: external ? (db.host as string) : managedDatabaseHost(instance),
+    port: db.port,
+    dbname: db.name,
+    sslMode: db.sslMode,
+  };
+}
+
+/**
+ * The credentials Secret to create for a request, or null when none must be
+ * created: not a CREATE, a dry run (the webhook declares sideEffects
+ * NoneOnDryRun), an object the validating rules would deny (no orphan
+ * Secret for a rejected object), no name yet (generateName), or the Secret
+ * already exists (it is never overwritten).
+ *
+ * @param request - the mutating webhook's AdmissionRequest.
+ * @param facts - `existingSecrets` must include the credentials Secret name when it exists.
+ */
+export function planCredentials(request: AdmissionRequest, facts: ClusterFacts): CredentialsPlan | null {
+  if (request.operation !== "CREATE" || request.dryRun === true || !servesKind(request)) return null;
+  const object = defaultableObject(request);
+  if (!object || typeof request.namespace !== "string" || request.namespace === "") return null;
+  try {
+    const defaulted = applyDefaults(object, { routeApiAvailable: facts.routeApiAvailable });
+    if (validate(defaulted, null, facts, "CREATE").errors.length > 0) return null;
+    const plan = planFromDefaulted(defaulted, request.namespace);
+    return plan && !facts.existingSecrets.has(plan.secretName) ? plan : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Gathering cluster facts for the admission rules with @kubernetes/client-node.
+ * The processors never call the API; the server calls `gather()` first and
+ * hands the result over.
+ */
+import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import { GROUP, PLURAL, VERSION } from "../../src/api/constants.js";
+import { isPlainObject } from "../admission/object.js";
+import { apiErrorCode } from "../credentials/ensure-credentials-secret.js";
+import { referencedSecretNames } from "./referenced-secrets.js";
+import type { ClusterFacts, FactsSource, HostnameClaim } from "./types.js";
+
+/** The OpenShift Route API group and version whose presence makes ingress.kind default to Route. */
+export const ROUTE_GROUP = "route.openshift.io";
+export const ROUTE_VERSION = "v1";
+
+/** Narrow views of the clients, so tests and callers can pass small doubles. */
+export interface FactsClients {
+  apis: Pick<ApisApi, "getAPIVersions">;
+  core: Pick<CoreV1Api, "readNamespacedSecret">;
+  custom: Pick<CustomObjectsApi, "listClusterCustomObject">;
+}
+
+export interface KubeFactsOptions {
+  /** How long the Route API answer is reused, in milliseconds. Default 5 minutes. */
+  routeApiTtlMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+function claimOf(item: unknown): HostnameClaim | null {
+  if (!isPlainObject(item) || !isPlainObject(item.metadata) || !isPlainObject(item.spec)) return null;
+  const { namespace, name } = item.metadata;
+  const { hostname } = item.spec;
+  if (typeof namespace !== "string" || typeof name !== "string" || typeof hostname !== "string") return null;
+  return { namespace, name, hostname };
+}
+
+/** The identity of the object under admission, to leave it out of `otherHostnames`. */
+function selfName(object: unknown): string | undefined {
+  if (!isPlainObject(object) || !isPlainObject(object.metadata)) return undefined;
+  return typeof object.metadata.name === "string" ? object.metadata.name : undefined;
+}
+
+/** Facts from a live cluster. */
+export class KubeFactsSource implements FactsSource {
+  private routeApi: { value: boolean; at: number } | undefined;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly clients: FactsClients, options: KubeFactsOptions = {}) {
+    this.ttlMs = options.routeApiTtlMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Clients built from a kubeconfig. */
+  static fromKubeConfig(kc: KubeConfig, options: KubeFactsOptions = {}): KubeFactsSource {
+    const clients = { apis: kc.makeApiClient(ApisApi), core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+    return new KubeFactsSource(clients, options);
+  }
+
+  /** @inheritdoc */
+  async gather(object: unknown, namespace: string): Promise<ClusterFacts> {
+    const [routeApiAvailable, otherHostnames, existingSecrets] = await Promise.all([
+      this.routeApiAvailable(),
+      this.otherHostnames(namespace, selfName(object)),
+      this.existingSecrets(namespace, referencedSecretNames(object)),
+    ]);
+    return { routeApiAvailable, otherHostnames, existingSecrets };
+  }
+
+  /** Whether route.openshift.io/v1 is served; cached for the TTL. */
+  async routeApiAvailable(): Promise<boolean> {
+    const cached = this.routeApi;
+    if (cached && this.now() - cached.at < this.ttlMs) return cached.value;
+    const list = await this.clients.apis.getAPIVersions();
+    const value = list.groups.some((g) => g.name === ROUTE_GROUP && g.versions.some((v) => v.version === ROUTE_VERSION));
+    this.routeApi = { value, at: this.now() };
+    return value;
+  }
+
+  /** spec.hostname of every Discourse in the cluster but `namespace/name`. */
+  async otherHostnames(namespace: string, name: string | undefined): Promise<HostnameClaim[]> {
+    const list: unknown = await this.clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL });
+    const items = isPlainObject(list) && Array.isArray(list.items) ? (list.items as unknown[]) : [];
+    return items
+      .map(claimOf)
+      .filter((c): c is HostnameClaim => c !== null && !(c.namespace === namespace && c.name === name));
+  }
+
+  /** Which of `names` exist as Secrets in `namespace` (404 means absent; other errors throw). */
+  async existingSecrets(namespace: string, names: string[]): Promise<Set<string>> {
+    if (namespace === "") return new Set();
+    const found = await Promise.all(names.map(async (name) => ((await this.secretExists(namespace, name)) ? name : null)));
+    return new Set(found.filter((n): n is string => n !== null));
+  }
+
+  private async secretExists(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.clients.core.readNamespacedSecret({ namespace, name });
+      return true;
+    } catch (err) {
+      const code = apiErrorCode(err);
+      if (code === 404) return false;
+      throw new Error(`reading Secret ${namespace}/${name} failed with HTTP ${code ?? "error"}`);
+    }
+  }
+}
