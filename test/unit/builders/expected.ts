@@ -1,0 +1,49 @@
+/** Expected-value helpers for the builder tests, written out independently of the builders. */
+
+const UIDS: Record<string, string> = {
+  "root-forum": "0b5e7c1e-1111-4a6b-9c1d-000000000001",
+  marketplace: "0b5e7c1e-2222-4a6b-9c1d-000000000002",
+};
+const NAMESPACES: Record<string, string> = { "root-forum": "forums", marketplace: "shop" };
+
+export function labels(instance: string, component: string) {
+  return {
+    "app.kubernetes.io/name": "discourse",
+    "app.kubernetes.io/instance": instance,
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/managed-by": "discourse-operator",
+  };
+}
+
+export function selector(instance: string, component: string) {
+  return {
+    "app.kubernetes.io/name": "discourse",
+    "app.kubernetes.io/instance": instance,
+    "app.kubernetes.io/component": component,
+  };
+}
+
+/** Metadata of a child of `instance` (one of the fixtures). */
+export function meta(instance: string, component: string, name: string) {
+  return {
+    name,
+    namespace: NAMESPACES[instance],
+    labels: labels(instance, component),
+    ownerReferences: [
+      {
+        apiVersion: "discourse.cern/v1alpha1",
+        kind: "Discourse",
+        name: instance,
+        uid: UIDS[instance],
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+  };
+}
+
+export const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
+export function restrictedPod(uid: number) {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+}

@@ -1,0 +1,144 @@
+import { expect } from "chai";
+import { PLUGIN_FETCH_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
+import { buildEnvConfigMap, configHash } from "../../../reconciler/builders/env-configmap.js";
+import { buildWebDeployment } from "../../../reconciler/builders/web-deployment.js";
+import { marketplace, rootForum, withSpec } from "./fixtures.js";
+import { labels, meta, restrictedContainer, restrictedPod, selector } from "./expected.js";
+
+const IMAGE = "docker.io/discourse/discourse:3.5.2";
+
+function pluginInit(name: string, dir: string, repository: string, ref?: string) {
+  return {
+    name,
+    image: IMAGE,
+    imagePullPolicy: "IfNotPresent",
+    command: ["/bin/sh", "-c", PLUGIN_FETCH_SCRIPT],
+    env: [
+      { name: "HOME", value: "/tmp" },
+      { name: "PLUGIN_DIR", value: `/plugins/${dir}` },
+      { name: "PLUGIN_REPOSITORY", value: repository },
+      ...(ref ? [{ name: "PLUGIN_REF", value: ref }] : []),
+    ],
+    volumeMounts: [{ name: "plugins", mountPath: "/plugins" }],
+    securityContext: restrictedContainer,
+  };
+}
+
+const probe = (periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path: "/srv/status", port: "http" },
+  periodSeconds,
+  timeoutSeconds: 5,
+  failureThreshold,
+});
+
+describe("builders/web-deployment", () => {
+  it("root-forum: the whole Deployment", () => {
+    const obj = rootForum();
+    expect(buildWebDeployment(obj)).to.deep.equal({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta("root-forum", "web", "root-forum-web"),
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: selector("root-forum", "web") },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: {
+            labels: labels("root-forum", "web"),
+            annotations: { "discourse.cern/config-hash": configHash(buildEnvConfigMap(obj).data ?? {}) },
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPod(1000),
+            initContainers: [
+              pluginInit("plugin-0-discourse-solved", "discourse-solved", "https://github.com/discourse/discourse-solved", "main"),
+              pluginInit("plugin-1-discourse-saml", "discourse_saml", "https://github.com/discourse/discourse-saml"),
+            ],
+            containers: [
+              {
+                name: "web",
+                command: ["bundle", "exec", "unicorn", "-E", "production", "-c", "config/unicorn.conf.rb"],
+                ports: [{ name: "http", containerPort: 3000, protocol: "TCP" }],
+                startupProbe: probe(10, 60),
+                readinessProbe: probe(10, 3),
+                livenessProbe: probe(20, 6),
+                resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+                image: IMAGE,
+                imagePullPolicy: "IfNotPresent",
+                workingDir: "/var/www/discourse",
+                envFrom: [{ configMapRef: { name: "root-forum-env" } }],
+                env: [
+                  { name: "UNICORN_BIND_ALL", value: "true" },
+                  { name: "UNICORN_PORT", value: "3000" },
+                  { name: "UNICORN_SIDEKIQS", value: "0" },
+                  { name: "DISCOURSE_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-db-credentials", key: "password" } } },
+                  { name: "DISCOURSE_SMTP_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-smtp", key: "password" } } },
+                  { name: "DISCOURSE_SAML_CERT_FINGERPRINT", valueFrom: { secretKeyRef: { name: "root-forum-saml", key: "fingerprint" } } },
+                ],
+                securityContext: restrictedContainer,
+                volumeMounts: [
+                  { name: "uploads", mountPath: "/var/www/discourse/public/uploads" },
+                  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse-solved", subPath: "discourse-solved" },
+                  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse_saml", subPath: "discourse_saml" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "uploads", persistentVolumeClaim: { claimName: "root-forum-uploads" } },
+              { name: "plugins", emptyDir: {} },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it("marketplace: Recreate for ReadWriteOnce uploads, Redis password by secretKeyRef, no plugins", () => {
+    const d = buildWebDeployment(marketplace());
+    const pod = d.spec?.template.spec;
+    expect(d.spec?.strategy).to.deep.equal({ type: "Recreate" });
+    expect(pod?.initContainers).to.equal(undefined);
+    expect(pod?.volumes).to.deep.equal([{ name: "uploads", persistentVolumeClaim: { claimName: "marketplace-uploads" } }]);
+    expect(pod?.containers[0]?.env?.slice(3)).to.deep.equal([
+      { name: "DISCOURSE_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "marketplace-db-credentials", key: "password" } } },
+      { name: "DISCOURSE_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "shared-redis", key: "auth" } } },
+    ]);
+    expect(pod?.containers[0]?.image).to.equal("registry.cern.ch/discourse/discourse:3.4.2-cern1");
+  });
+
+  const images = [
+    { name: "spec.image by default", opts: {}, want: IMAGE },
+    { name: "opts.appImage holds the live image until migrations ran", opts: { appImage: "docker.io/discourse/discourse:3.5.1" }, want: "docker.io/discourse/discourse:3.5.1" },
+  ];
+  for (const c of images) {
+    it(`image: ${c.name}`, () => {
+      const pod = buildWebDeployment(rootForum(), c.opts).spec?.template.spec;
+      expect([...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((x) => x.image)).to.deep.equal([c.want, c.want, c.want]);
+    });
+  }
+
+  const rolls = [
+    { name: "a settings change rolls the pods", change: (o: ReturnType<typeof rootForum>) => withSpec(o, (s) => { s.hostname = "new.web.cern.ch"; }), rolls: true },
+    { name: "a replica change does not touch the template", change: (o: ReturnType<typeof rootForum>) => withSpec(o, (s) => { s.replicas = 5; }), rolls: false },
+  ];
+  for (const c of rolls) {
+    it(`config hash: ${c.name}`, () => {
+      const hash = (o: ReturnType<typeof rootForum>) => buildWebDeployment(o).spec?.template.metadata?.annotations?.["discourse.cern/config-hash"];
+      expect(hash(c.change(rootForum())) !== hash(rootForum())).to.equal(c.rolls);
+    });
+  }
+
+  it("replicas 0 (maintenance) is kept", () => {
+    expect(buildWebDeployment(withSpec(rootForum(), (s) => { s.replicas = 0; })).spec?.replicas).to.equal(0);
+  });
+
+  it("a long plugin name gives a container name of at most 63 characters", () => {
+    const obj = withSpec(rootForum(), (s) => {
+      s.plugins = [{ name: `p${"_x".repeat(60)}`, repository: "https://example.org/p.git" }];
+    });
+    const name = buildWebDeployment(obj).spec?.template.spec?.initContainers?.[0]?.name ?? "";
+    expect(name.length).to.be.at.most(63);
+    expect(name).to.match(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+});
