@@ -10,7 +10,17 @@
  * `default` is set only for static defaults; derived defaults are filled by the
  * mutating webhook (webhooks/defaulting) and again by the reconciler.
  */
-import { Type, type TSchema } from "@sinclair/typebox";
+import {
+  Type,
+  type TBoolean,
+  type TInteger,
+  type TObject,
+  type TOptional,
+  type TProperties,
+  type TRecord,
+  type TString,
+  type TUnion,
+} from "@sinclair/typebox";
 import {
   DEFAULT_DISCOURSE_VERSION,
   DEFAULT_IMAGE_REPOSITORY,
@@ -38,18 +48,24 @@ const immutable = (what: string): Record<string, unknown> => ({
 });
 
 /** An int-or-string Kubernetes quantity such as `10Gi` or `500m`. */
-const Quantity = (description: string, extra: Record<string, unknown> = {}): TSchema =>
+/** Static type of a quantity node (the factories below keep their static types for src/api/types.ts). */
+type TQuantity = TUnion<[TInteger, TString]>;
+
+const Quantity = (description: string, extra: Record<string, unknown> = {}): TQuantity =>
   Type.Union([Type.Integer(), Type.String({ pattern: QUANTITY_PATTERN })], {
     "x-kubernetes-int-or-string": true,
     description,
     ...extra,
   });
 
-const ObjectName = (description: string): TSchema =>
+const ObjectName = (description: string): TString =>
   Type.String({ minLength: 1, maxLength: 253, pattern: OBJECT_NAME_PATTERN, description });
 
 /** A reference to one key of a Secret in the Discourse's namespace. */
-export const SecretKeySelector = (description: string, defaultKey: string): TSchema =>
+export const SecretKeySelector = (
+  description: string,
+  defaultKey: string,
+): TObject<{ name: TString; key: TOptional<TString> }> =>
   Type.Object(
     {
       name: ObjectName("Name of the Secret, in the namespace of the Discourse."),
@@ -63,10 +79,12 @@ export const SecretKeySelector = (description: string, defaultKey: string): TSch
     { description },
   );
 
-const ResourceList = (description: string): TSchema =>
+const ResourceList = (description: string): TRecord<TString, TQuantity> =>
   Type.Record(Type.String(), Quantity("A resource quantity."), { description });
 
-const ResourceRequirements = (component: string): TSchema =>
+const ResourceRequirements = (
+  component: string,
+): TObject<{ requests: TOptional<TRecord<TString, TQuantity>>; limits: TOptional<TRecord<TString, TQuantity>> }> =>
   Type.Object(
     {
       requests: Type.Optional(ResourceList("Minimum resources, e.g. cpu: 500m, memory: 1Gi.")),
@@ -81,7 +99,10 @@ const ResourceRequirements = (component: string): TSchema =>
     },
   );
 
-const Storage = (what: string, extra: Record<string, TSchema> = {}): TSchema =>
+const Storage = <T extends TProperties = Record<never, never>>(
+  what: string,
+  extra: T = {} as T,
+): TObject<{ size: TOptional<TQuantity>; storageClassName: TOptional<TString> } & T> =>
   Type.Object(
     {
       size: Type.Optional(Quantity(`Requested size of the ${what} volume; may grow, never shrink. Defaults to 10Gi.`, {
@@ -225,7 +246,7 @@ export const PluginSpec = Type.Object(
   { description: "A Discourse plugin, installed from git." },
 );
 
-const KeyRef = (kind: string): TSchema =>
+const KeyRef = (kind: string): TObject<{ name: TString; key: TString; optional: TOptional<TBoolean> }> =>
   Type.Object(
     {
       name: ObjectName(`Name of the ${kind}, in the namespace of the Discourse.`),
