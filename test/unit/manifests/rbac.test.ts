@@ -5,6 +5,7 @@ import {
   OPERATOR_NAMESPACE,
   VALIDATING_CONFIGURATION_NAME,
 } from "../../../src/api/constants.js";
+import { OWNED_KINDS } from "../../../reconciler/builders/owned-kinds.js";
 import { baseManifests, find, type KubeObject } from "./load.js";
 
 const docs = baseManifests();
@@ -97,6 +98,16 @@ describe("manifests: RBAC", () => {
         "events.k8s.io/events: create,patch",
       ].sort(),
     );
+  });
+
+  it("the reconciler may manage every kind in OWNED_KINDS (reconciler/builders/owned-kinds.ts)", () => {
+    const role = find<V1ClusterRole & KubeObject>(docs, "ClusterRole", "discourse-operator-reconciler");
+    const missing = OWNED_KINDS.flatMap((k) => {
+      const group = k.apiVersion.includes("/") ? k.apiVersion.split("/")[0]! : "";
+      const verbs = new Set((role.rules ?? []).filter((r) => r.apiGroups?.includes(group) && r.resources?.includes(k.plural)).flatMap((r) => r.verbs));
+      return ALL.filter((v) => !verbs.has(v)).map((v) => `${v} ${k.plural}.${group}`);
+    });
+    expect(missing).to.deep.equal([]);
   });
 
   it("binds each role to the service account of the process that uses it", () => {

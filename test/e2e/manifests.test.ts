@@ -1,0 +1,174 @@
+/**
+ * `kubectl apply --dry-run=server -k manifests/`, as a platform team runs it, against the
+ * local control plane: the apiserver must accept every object of the base (schema,
+ * defaulting, admission, Pod Security `restricted` of the operator namespace), and the
+ * RBAC it grants, applied for real, must allow each process exactly what it needs.
+ *
+ * Two facts of server dry-run shape the setup: an object of a kind whose CRD is not
+ * installed cannot be dry-run (so the Discourse CRD is installed for real, as `install`
+ * would), and namespaced objects cannot be dry-run into a namespace that does not exist
+ * (so the operator Namespace, exactly as manifests/ defines it, is applied for real).
+ * The webhook configurations are only ever dry-run: registered for real, they would send
+ * every Discourse request of the other tests to a Service with no pods.
+ */
+import { expect } from "chai";
+import { parseAllDocuments } from "yaml";
+import { OPERATOR_NAMESPACE } from "../../src/api/constants.js";
+import { installCrd, kubectl, newNamespace, type KubectlResult } from "../hooks/control-plane.js";
+import { MANIFESTS, type KubeObject } from "../unit/manifests/load.js";
+
+const SAMPLES = `${MANIFESTS}/samples`;
+const RBAC_KINDS = new Set(["ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+
+function ok(r: KubectlResult): KubectlResult {
+  if (r.code !== 0) throw new Error(`kubectl exited ${r.code}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+
+function parse(yamlText: string): KubeObject[] {
+  return parseAllDocuments(yamlText).map((d) => d.toJS() as KubeObject);
+}
+
+function toYaml(objects: KubeObject[]): string {
+  return objects.map((o) => JSON.stringify(o)).join("\n---\n");
+}
+
+/** How `kubectl apply` names an object in its output: `deployment.apps/name`, `service/name`. */
+function ref(o: KubeObject): string {
+  const group = o.apiVersion.includes("/") ? `.${o.apiVersion.split("/")[0]}` : "";
+  return `${o.kind.toLowerCase()}${group}/${o.metadata.name}`;
+}
+
+/** Warning lines of kubectl's stderr, except the one client-side apply prints for objects created without it. */
+function warnings(stderr: string): string[] {
+  return stderr.split("\n").filter((l) => /^Warning:/.test(l) && !l.includes("last-applied-configuration"));
+}
+
+describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
+  let rendered: KubeObject[] = [];
+
+  before(async () => {
+    await installCrd();
+    rendered = parse(ok(await kubectl(["kustomize", MANIFESTS])).stdout);
+    const ns = rendered.filter((o) => o.kind === "Namespace");
+    expect(ns.map((o) => o.metadata.name)).to.deep.equal([OPERATOR_NAMESPACE]);
+    ok(await kubectl(["apply", "-f", "-"], { input: toYaml(ns) }));
+  });
+
+  it("kubectl kustomize renders every kind of the base", () => {
+    const kinds = [...new Set(rendered.map((o) => o.kind))].sort();
+    expect(kinds).to.deep.equal([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "CustomResourceDefinition",
+      "Deployment",
+      "MutatingWebhookConfiguration",
+      "Namespace",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "Role",
+      "RoleBinding",
+      "Service",
+      "ServiceAccount",
+      "ValidatingWebhookConfiguration",
+    ]);
+  });
+
+  it("the apiserver accepts every object, with no warning (Pod Security restricted included)", async () => {
+    const r = await kubectl(["apply", "--dry-run=server", "-k", MANIFESTS]);
+    expect(r.code, r.stderr).to.equal(0);
+    const accepted = new Set(
+      r.stdout.split("\n").flatMap((l) => {
+        const m = /^(\S+) (?:created|configured|unchanged) \(server dry run\)$/.exec(l);
+        return m ? [m[1]!] : [];
+      }),
+    );
+    expect(rendered.map(ref).filter((name) => !accepted.has(name))).to.deep.equal([]);
+    expect(warnings(r.stderr)).to.deep.equal([]);
+  });
+
+  it("the apiserver rejects a Deployment that breaks Pod Security restricted in that namespace (so the check above can fail)", async () => {
+    const webhook = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === "discourse-operator-webhook")!;
+    const broken = structuredClone(webhook) as KubeObject & { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    broken.metadata.name = "privileged-probe";
+    broken.spec.template.spec.containers[0]!.securityContext = { privileged: true };
+    const r = await kubectl(["apply", "--dry-run=server", "-f", "-"], { input: toYaml([broken]) });
+    expect(r.stderr).to.match(/would violate PodSecurity "restricted:latest".*privileged/);
+  });
+
+  describe("RBAC, applied for real", () => {
+    let rbac: KubeObject[] = [];
+    before(async () => {
+      rbac = rendered.filter((o) => RBAC_KINDS.has(o.kind));
+      ok(await kubectl(["apply", "-f", "-"], { input: toYaml(rbac) }));
+    });
+    after(async () => {
+      await kubectl(["delete", "--ignore-not-found", "--wait=false", "-f", "-"], { input: toYaml(rbac) });
+    });
+
+    const webhook = `system:serviceaccount:${OPERATOR_NAMESPACE}:discourse-operator-webhook`;
+    const reconciler = `system:serviceaccount:${OPERATOR_NAMESPACE}:discourse-operator-reconciler`;
+    const elsewhere = "forum-team";
+    const cases: Array<{ as: string; verb: string; what: string; ns?: string; sub?: string; allowed: boolean }> = [
+      { as: webhook, verb: "list", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
+      { as: webhook, verb: "update", what: "discourses.discourse.cern", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "get", what: "secrets", ns: elsewhere, allowed: true },
+      { as: webhook, verb: "create", what: "secrets", ns: elsewhere, allowed: true },
+      { as: webhook, verb: "list", what: "secrets", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "update", what: "secrets", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "delete", what: "secrets", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "update", what: "secrets/discourse-operator-webhook-cert", ns: OPERATOR_NAMESPACE, allowed: true },
+      { as: webhook, verb: "update", what: "secrets/some-other-secret", ns: OPERATOR_NAMESPACE, allowed: false },
+      { as: webhook, verb: "patch", what: "validatingwebhookconfigurations/discourse-operator-validating", allowed: true },
+      { as: webhook, verb: "patch", what: "mutatingwebhookconfigurations/discourse-operator-mutating", allowed: true },
+      { as: webhook, verb: "patch", what: "validatingwebhookconfigurations/someone-elses", allowed: false },
+      { as: webhook, verb: "create", what: "validatingwebhookconfigurations", allowed: false },
+      { as: webhook, verb: "create", what: "deployments.apps", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "watch", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "patch", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "delete", what: "discourses.discourse.cern", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "update", what: "discourses.discourse.cern", sub: "status", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "update", what: "discourses.discourse.cern", sub: "finalizers", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "deployments.apps", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "delete", what: "statefulsets.apps", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "patch", what: "persistentvolumeclaims", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "jobs.batch", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "networkpolicies.networking.k8s.io", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "events.events.k8s.io", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "pods", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "create", what: "pods", sub: "exec", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "update", what: "leases.coordination.k8s.io", ns: OPERATOR_NAMESPACE, allowed: true },
+      { as: reconciler, verb: "update", what: "leases.coordination.k8s.io", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "create", what: "clusterrolebindings.rbac.authorization.k8s.io", allowed: false },
+      { as: reconciler, verb: "patch", what: "validatingwebhookconfigurations/discourse-operator-validating", allowed: false },
+    ];
+    for (const c of cases) {
+      const who = c.as === webhook ? "webhook" : "reconciler";
+      const what = `${c.what}${c.sub ? `/${c.sub}` : ""}${c.ns ? ` in ${c.ns === OPERATOR_NAMESPACE ? "its namespace" : "another namespace"}` : ""}`;
+      it(`the ${who} ${c.allowed ? "may" : "may not"} ${c.verb} ${what}`, async () => {
+        const args = ["auth", "can-i", c.verb, c.what, `--as=${c.as}`, ...(c.ns ? ["-n", c.ns] : []), ...(c.sub ? [`--subresource=${c.sub}`] : [])];
+        const r = await kubectl(args);
+        expect(r.stdout.trim(), r.stderr).to.equal(c.allowed ? "yes" : "no");
+      });
+    }
+  });
+
+  describe("samples", () => {
+    it("the apiserver accepts the three CERN forums", async () => {
+      const ns = await newNamespace("samples");
+      const r = await kubectl(["apply", "--dry-run=server", "-n", ns, "-k", SAMPLES]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout.trim().split("\n").sort()).to.deep.equal(
+        ["eos-community", "marketplace", "root-forum"].map((n) => `discourse.discourse.cern/${n} created (server dry run)`),
+      );
+    });
+
+    it("the CRD schema rejects broken-forum, naming each field", async () => {
+      const ns = await newNamespace("samples-invalid");
+      const r = await kubectl(["apply", "--dry-run=server", "-n", ns, "-f", `${SAMPLES}/invalid/broken-forum.yaml`]);
+      expect(r.code).to.not.equal(0);
+      expect(r.stderr).to.include('The Discourse "broken-forum" is invalid');
+      for (const field of ["spec.replicas", "spec.version", "spec.developerEmails[0]"]) expect(r.stderr).to.include(`${field}: Invalid value`);
+    });
+  });
+});
