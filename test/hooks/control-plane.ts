@@ -56,14 +56,13 @@ async function applyCrd(): Promise<void> {
   const api = env().kc.makeApiClient(ApiextensionsV1Api);
   const crd = discourseCrd();
   const name = crd.metadata?.name ?? "";
-  try {
-    const live = await api.readCustomResourceDefinition({ name });
-    crd.metadata = { ...crd.metadata, resourceVersion: live.metadata?.resourceVersion };
-    await api.replaceCustomResourceDefinition({ name, body: crd });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 404) throw err;
-    await api.createCustomResourceDefinition({ body: crd });
-  }
+  // Through kubectl, not the typed client: the client's serializer knows the schema's
+  // `x-kubernetes-*` keys only as `x_kubernetes_*` and silently drops them, which turns
+  // int-or-string fields into invalid ones and loses the CEL rules.
+  const applied = await kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager=discourse-operator-tests", "-f", "-"], {
+    input: JSON.stringify(crd),
+  });
+  if (applied.code !== 0) throw new Error(`applying CRD ${name} failed: ${applied.stderr}`);
   for (let i = 0; i < 300; i++) {
     const live = await api.readCustomResourceDefinition({ name });
     if (live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
