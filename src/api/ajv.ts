@@ -99,39 +99,34 @@ function valueAt(data: unknown, instancePath: string): unknown {
 
 const inBody = (field: string, text: string): string => `${field} in body ${text}`;
 
-/** One ajv error as the apiserver would word it; null when another error says it. */
-function translate(e: ErrorObject, field: string, value: unknown): FieldError | null {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "required":
-      return required(`${field}.${String(p.missingProperty)}`);
-    case "additionalProperties":
-      return forbidden(`${field}.${String(p.additionalProperty)}`, `unknown field "${field}.${String(p.additionalProperty)}"`);
-    case "enum":
-      return notSupported(field, value, (p.allowedValues as unknown[]) ?? []);
-    case "maxLength":
-      return tooLong(field, Number(p.limit));
-    case "minLength":
-      return invalid(field, value, inBody(field, `should be at least ${String(p.limit)} chars long`));
-    case "maxItems":
-      return tooMany(field, Array.isArray(value) ? value.length : -1, Number(p.limit));
-    case "minItems":
-      return invalid(field, Array.isArray(value) ? value.length : value, inBody(field, `should have at least ${String(p.limit)} items`));
-    case "maximum":
-      return invalid(field, value, inBody(field, `should be less than or equal to ${String(p.limit)}`));
-    case "minimum":
-      return invalid(field, value, inBody(field, `should be greater than or equal to ${String(p.limit)}`));
-    case "pattern":
-      return invalid(field, value, inBody(field, `should match '${String(p.pattern)}'`));
-    case "format":
-      return typeInvalid(field, value, inBody(field, `must be of type ${String(p.format)}${typeof value === "string" ? `: ${JSON.stringify(value)}` : ""}`));
-    case "type":
-      return typeInvalid(field, value, inBody(field, `must be of type ${String(p.type)}${typeof value === "string" ? `: ${JSON.stringify(value)}` : ""}`));
-    case "anyOf":
-      return typeInvalid(field, value, inBody(field, "must be of type integer,string"));
-    default:
-      return invalid(field, value, inBody(field, e.message ?? "is invalid"));
-  }
+type Translator = (field: string, value: unknown, p: Record<string, unknown>) => FieldError;
+
+const typeSuffix = (value: unknown): string => (typeof value === "string" ? `: ${JSON.stringify(value)}` : "");
+const count = (value: unknown): unknown => (Array.isArray(value) ? value.length : value);
+
+/** ajv keyword → the apiserver's wording of the same failure. */
+const TRANSLATORS: Record<string, Translator> = {
+  required: (field, _v, p) => required(`${field}.${String(p.missingProperty)}`),
+  additionalProperties: (field, _v, p) =>
+    forbidden(`${field}.${String(p.additionalProperty)}`, `unknown field "${field}.${String(p.additionalProperty)}"`),
+  enum: (field, value, p) => notSupported(field, value, Array.isArray(p.allowedValues) ? p.allowedValues : []),
+  maxLength: (field, _v, p) => tooLong(field, Number(p.limit)),
+  minLength: (field, value, p) => invalid(field, value, inBody(field, `should be at least ${String(p.limit)} chars long`)),
+  maxItems: (field, value, p) => tooMany(field, Array.isArray(value) ? value.length : -1, Number(p.limit)),
+  minItems: (field, value, p) => invalid(field, count(value), inBody(field, `should have at least ${String(p.limit)} items`)),
+  maximum: (field, value, p) => invalid(field, value, inBody(field, `should be less than or equal to ${String(p.limit)}`)),
+  minimum: (field, value, p) => invalid(field, value, inBody(field, `should be greater than or equal to ${String(p.limit)}`)),
+  pattern: (field, value, p) => invalid(field, value, inBody(field, `should match '${String(p.pattern)}'`)),
+  format: (field, value, p) => typeInvalid(field, value, inBody(field, `must be of type ${String(p.format)}${typeSuffix(value)}`)),
+  type: (field, value, p) => typeInvalid(field, value, inBody(field, `must be of type ${String(p.type)}${typeSuffix(value)}`)),
+  anyOf: (field, value) => typeInvalid(field, value, inBody(field, "must be of type integer,string")),
+};
+
+/** One ajv error as the apiserver would word it. */
+function translate(e: ErrorObject, field: string, value: unknown): FieldError {
+  const translator = TRANSLATORS[e.keyword];
+  if (translator) return translator(field, value, e.params as Record<string, unknown>);
+  return invalid(field, value, inBody(field, e.message ?? "is invalid"));
 }
 
 /** Drops branch errors of an int-or-string `anyOf` when a clearer error exists. */
@@ -160,7 +155,6 @@ export function schemaErrors(spec: unknown, path = "spec"): FieldError[] {
   const seen = new Set<string>();
   for (const e of withoutAnyOfNoise(validate.errors ?? [])) {
     const error = translate(e, toFieldPath(path, e.instancePath, spec), valueAt(spec, e.instancePath));
-    if (!error) continue;
     const key = `${error.field}\u0000${error.type}`;
     if (seen.has(key)) continue;
     seen.add(key);

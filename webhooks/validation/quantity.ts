@@ -1,0 +1,66 @@
+/**
+ * Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource,
+ * https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/),
+ * parsed exactly into a fraction of big integers so that `1Gi`, `1024Mi`,
+ * `1073741824`, `1.5Gi`, `500m`, `0.5` and `5e-1` compare as the apiserver does.
+ */
+
+/** An exact quantity: `numerator / denominator`, denominator > 0. */
+export interface ParsedQuantity {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:([KMGTPE]i)|([numkMGTPE])|[eE]([+-]?\d+))?$/;
+const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+/** Exponents beyond this are refused rather than expanded into huge integers. */
+const MAX_EXPONENT = 1000;
+
+/** The power of ten of a decimal suffix (`k`, `m`) or an exponent (`e3`). */
+function powerOfTen(decimal: string | undefined, exponent: string | undefined): number {
+  if (decimal !== undefined) return DECIMAL[decimal] ?? 0;
+  return exponent !== undefined ? Number(exponent) : 0;
+}
+
+/** A quantity as written: the string itself, a number in decimal. */
+export function quantityText(q: unknown): string {
+  return typeof q === "string" || typeof q === "number" ? String(q) : JSON.stringify(q);
+}
+
+/**
+ * Parses a quantity.
+ * @param q - an int-or-string quantity, e.g. `10Gi`, `500m`, `2`, `1e3`, or a number.
+ * @returns the exact value, or null when `q` is not a quantity (or its
+ *   exponent is beyond ±1000, which no real resource uses).
+ */
+export function parseQuantity(q: unknown): ParsedQuantity | null {
+  const text = typeof q === "number" && Number.isFinite(q) ? String(q) : q;
+  const m = typeof text === "string" ? QUANTITY.exec(text) : null;
+  if (!m) return null;
+  const [, sign = "", mantissa = "", binary, decimal, exponent] = m;
+  const [whole = "", fraction = ""] = mantissa.split(".");
+  let numerator = BigInt(`${whole}${fraction}` || "0");
+  let denominator = 10n ** BigInt(fraction.length);
+  const power10 = powerOfTen(decimal, exponent);
+  if (Math.abs(power10) > MAX_EXPONENT) return null;
+  if (power10 >= 0) numerator *= 10n ** BigInt(power10);
+  else denominator *= 10n ** BigInt(-power10);
+  if (binary !== undefined) numerator *= 2n ** BigInt(BINARY[binary] ?? 0);
+  if (sign === "-") numerator = -numerator;
+  return { numerator, denominator };
+}
+
+/**
+ * Compares two quantities.
+ * @returns -1, 0 or 1 as `a` is less than, equal to or greater than `b`;
+ *   null when either is not a quantity.
+ */
+export function compareQuantities(a: unknown, b: unknown): -1 | 0 | 1 | null {
+  const x = parseQuantity(a);
+  const y = parseQuantity(b);
+  if (!x || !y) return null;
+  const left = x.numerator * y.denominator;
+  const right = y.numerator * x.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}

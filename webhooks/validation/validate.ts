@@ -1,0 +1,120 @@
+/**
+ * The validation dispatch (cert-manager's pattern): the schema first, then the
+ * rules a schema cannot say, chosen by operation. CREATE runs the create rules,
+ * UPDATE the create rules plus the transition rules against the stored object,
+ * DELETE the delete rules on the stored object. Every problem is reported at
+ * once; an error from a rule replaces a schema error on the same field and of
+ * the same type (the rule's message is the more specific one).
+ */
+import { schemaErrors } from "../../src/api/ajv.js";
+import type { Discourse } from "../../src/api/types.js";
+import { required, type FieldError } from "./field-error.js";
+import { validateMetadataName, validateMigrationJobName } from "./rules/metadata-name.js";
+import { validateHostnameLabels, validateHostnameUnique } from "./rules/hostname.js";
+import { validateNoDowngrade, validateVersionConcrete } from "./rules/version.js";
+import { validateImage } from "./rules/image.js";
+import { warnOfficialReplicas } from "./rules/category.js";
+import { validateDeveloperEmailsUnique } from "./rules/developer-emails.js";
+import { validateAdminSecretExternalOnly, warnManagedOnlySettings } from "./rules/database.js";
+import {
+  validateDatabaseIdentityImmutable,
+  validateDatabaseStorageTransition,
+  validateNoDatabaseSwitch,
+} from "./rules/database-transitions.js";
+import { warnIngressClassOnRoute } from "./rules/ingress.js";
+import { validateUploadsTransition, warnUploadsAccessMode } from "./rules/uploads.js";
+import { validateResources } from "./rules/resources.js";
+import { validatePluginNamesUnique, validatePluginRepositories } from "./rules/plugins.js";
+import { validateEnvNames, validateEnvSources } from "./rules/env.js";
+import { warnMissingSecrets } from "./rules/secret-references.js";
+import { validateDeletionProtection } from "./rules/deletion-protection.js";
+import {
+  isRecord,
+  mergeResults,
+  type CreateRule,
+  type Operation,
+  type UpdateRule,
+  type ValidationFacts,
+  type ValidationResult,
+} from "./types.js";
+
+/** Rules on one object, run on CREATE and UPDATE (and offline). */
+export const CREATE_RULES: readonly CreateRule[] = [
+  validateMetadataName,
+  validateHostnameLabels,
+  validateHostnameUnique,
+  validateVersionConcrete,
+  validateMigrationJobName,
+  validateImage,
+  warnOfficialReplicas,
+  validateDeveloperEmailsUnique,
+  validateAdminSecretExternalOnly,
+  warnManagedOnlySettings,
+  warnIngressClassOnRoute,
+  warnUploadsAccessMode,
+  validateResources,
+  validatePluginNamesUnique,
+  validatePluginRepositories,
+  validateEnvNames,
+  validateEnvSources,
+  warnMissingSecrets,
+];
+
+/** Transition rules, run on UPDATE against the stored object. */
+export const UPDATE_RULES: readonly UpdateRule[] = [
+  validateNoDowngrade,
+  validateNoDatabaseSwitch,
+  validateDatabaseIdentityImmutable,
+  validateDatabaseStorageTransition,
+  validateUploadsTransition,
+];
+
+/** Rules run on DELETE, on the stored object. */
+export const DELETE_RULES: ReadonlyArray<(stored: Discourse) => ValidationResult> = [validateDeletionProtection];
+
+const key = (e: FieldError): string => `${e.field}\u0000${e.type}`;
+
+/** Schema errors first, minus those a rule error restates; then the rule errors, deduplicated. */
+export function mergeErrors(schema: readonly FieldError[], rules: readonly FieldError[]): FieldError[] {
+  const restated = new Set(rules.map(key));
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of [...schema.filter((s) => !restated.has(key(s))), ...rules]) {
+    if (seen.has(key(e))) continue;
+    seen.add(key(e));
+    out.push(e);
+  }
+  return out;
+}
+
+function validateObject(obj: Discourse, facts: ValidationFacts, operation: Operation): ValidationResult {
+  const schema = obj.spec === undefined ? [required("spec")] : schemaErrors(obj.spec);
+  const rules = mergeResults(CREATE_RULES.map((rule) => rule(obj, facts, operation)));
+  return { errors: mergeErrors(schema, rules.errors), warnings: rules.warnings };
+}
+
+const asDiscourse = (v: unknown): Discourse | undefined => (isRecord(v) ? (v as unknown as Discourse) : undefined);
+
+/**
+ * Validates a Discourse for an admission operation.
+ * @param object - the Discourse as it would be stored (after defaulting), as
+ *   decoded JSON of any shape (rules take garbage); unused on DELETE.
+ * @param oldObject - the stored Discourse (null/undefined on CREATE): compared
+ *   against on UPDATE, checked on DELETE.
+ * @param facts - what the caller learned from the cluster (hostnames, Secrets).
+ * @param operation - CREATE, UPDATE or DELETE.
+ * @returns every error (deny when non-empty) and every warning; never throws.
+ */
+export function validate(object: unknown, oldObject: unknown, facts: ValidationFacts, operation: Operation): ValidationResult {
+  const obj = asDiscourse(object);
+  const old = asDiscourse(oldObject);
+  if (operation === "DELETE") {
+    const stored = old ?? obj;
+    return mergeResults(stored ? DELETE_RULES.map((rule) => rule(stored)) : []);
+  }
+  if (!obj) return { errors: [required("", "the request carries no object")], warnings: [] };
+  const own = validateObject(obj, facts, operation);
+  if (operation !== "UPDATE" || !old) return own;
+  const transitions = mergeResults(UPDATE_RULES.map((rule) => rule(obj, old)));
+  return { errors: mergeErrors(own.errors, transitions.errors), warnings: [...own.warnings, ...transitions.warnings] };
+}
