@@ -54,11 +54,13 @@ function compareValue(desired: unknown, live: unknown, path: string, key: string
     for (const [k, v] of Object.entries(desired)) compareValue(v, live[k], path ? `${path}.${k}` : k, k, out);
     return;
   }
-  if (desired === live) return;
-  if (QUANTITY_PARENTS.has(key) || QUANTITY_PARENTS.has(path.split(".").at(-2) ?? "")) {
-    if (sameQuantity(desired, live)) return;
-  }
-  out.push({ path, live, desired });
+  if (!sameLeaf(desired, live, path, key)) out.push({ path, live, desired });
+}
+
+function sameLeaf(desired: unknown, live: unknown, path: string, key: string): boolean {
+  if (desired === live) return true;
+  const underQuantity = QUANTITY_PARENTS.has(key) || QUANTITY_PARENTS.has(path.split(".").at(-2) ?? "");
+  return underQuantity && sameQuantity(desired, live);
 }
 
 /**

@@ -101,6 +101,17 @@ export class KubeClient {
     }
   }
 
+  /** Whether the server serves `groupVersion` (e.g. `route.openshift.io/v1`). */
+  async serves(groupVersion: string): Promise<boolean> {
+    try {
+      await this.api.send(HttpMethod.GET, `/apis/${groupVersion}`, {});
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw err;
+    }
+  }
+
   /** One page of a list; `continue` pages on. */
   async list(apiVersion: string, kind: string, query: { namespace?: string; labelSelector?: string; continue?: string; limit?: number }): Promise<ListResult & { continue?: string }> {
     const t = resourceType(apiVersion, kind);

@@ -1,0 +1,124 @@
+/**
+ * Apply or delete one child: compare the desired object with the cached live
+ * one and write only on a difference (server-side apply, field manager
+ * discourse-operator, force), so an unchanged forum costs zero write requests.
+ * Each write is one log line and one Event on the Discourse; a Secret's values
+ * never appear in either.
+ */
+import type { Logger } from "../../src/log.js";
+import type { KubeClient, KubeObject, ObjectRef } from "../client/kube-client.js";
+import type { EventRecorder } from "../events/event-recorder.js";
+import { APPLIED_HASH_ANNOTATION, appliedHash } from "./applied-hash.js";
+import type { ChildStore } from "./child-store.js";
+import { describeDrift, findDrift } from "./compare.js";
+
+export interface ApplyContext {
+  client: KubeClient;
+  store: ChildStore;
+  events: EventRecorder;
+  logger: Logger;
+  /** The Discourse the children belong to (Events are recorded on it). */
+  owner: KubeObject;
+}
+
+export type ActionKind = "unchanged" | "created" | "updated" | "corrected" | "deleted" | "absent" | "missing";
+
+/** What one step did to one child. */
+export interface ChildAction {
+  action: ActionKind;
+  kind: string;
+  name: string;
+  /** The live object after the step (undefined when absent or deleted). */
+  live?: KubeObject;
+}
+
+/** The cached live object; read from the API when no informer covers the kind, or `read` is set (it may lack our labels). */
+async function liveObject(ctx: ApplyContext, ref: ObjectRef, read = false): Promise<KubeObject | undefined> {
+  const namespace = ref.namespace ?? "";
+  const cached = ctx.store.get(ref.kind, namespace, ref.name);
+  if (cached || (ctx.store.covers(ref.kind) && !read)) return cached;
+  return (await ctx.client.get(ref)) ?? undefined;
+}
+
+function withHash(desired: KubeObject, hash: string): KubeObject {
+  const annotations = { ...(desired.metadata.annotations ?? {}), [APPLIED_HASH_ANNOTATION]: hash };
+  return { ...desired, metadata: { ...desired.metadata, annotations } };
+}
+
+function summary(kind: string, live: KubeObject, desired: KubeObject, hashChanged: boolean): { action: ActionKind; line: string } {
+  const drifts = findDrift(desired, live);
+  const changed = describeDrift(drifts, kind === "Secret");
+  if (hashChanged) return { action: "updated", line: changed || "desired state changed" };
+  return { action: "corrected", line: changed };
+}
+
+export interface ApplyOptions {
+  /** Only patch an object that exists (it may lack our labels, so it is read when not cached); never create it. */
+  adoptOnly?: boolean;
+  /** Create when absent, never update (Jobs: their pod template is immutable). */
+  createOnly?: boolean;
+}
+
+/**
+ * Brings one child to its desired state.
+ * @returns what was done; throws the API error when the write fails (after recording a Warning Event).
+ */
+export async function applyChild(ctx: ApplyContext, desired: KubeObject, opts: ApplyOptions = {}): Promise<ChildAction> {
+  const { kind } = desired;
+  const { name, namespace } = desired.metadata;
+  const ref = { apiVersion: desired.apiVersion, kind, namespace, name };
+  const live = await liveObject(ctx, ref, opts.adoptOnly === true);
+  if (!live && opts.adoptOnly) return { action: "missing", kind, name };
+  if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
+  const hash = appliedHash(desired);
+  const hashChanged = live !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] !== hash;
+  if (live && !hashChanged && findDrift(desired, live).length === 0) return { action: "unchanged", kind, name, live };
+  const what = live ? summary(kind, live, desired, hashChanged) : { action: "created" as const, line: "" };
+  let stored: KubeObject;
+  try {
+    stored = await ctx.client.apply(withHash(desired, hash));
+  } catch (err) {
+    const verb = live ? "update" : "create";
+    await ctx.events.record(ctx.owner, "Warning", "ApplyFailed", `could not ${verb} ${kind} ${name}`);
+    throw err;
+  }
+  ctx.store.remember(stored);
+  const message = messageFor(what.action, kind, name, what.line);
+  ctx.logger.info({ action: what.action, kind, child: name }, message);
+  await ctx.events.record(ctx.owner, "Normal", reasonFor(what.action), message);
+  return { action: what.action, kind, name, live: stored };
+}
+
+function messageFor(action: ActionKind, kind: string, name: string, line: string): string {
+  if (action === "created") return `created ${kind} ${name}`;
+  if (action === "corrected") return `corrected drift in ${kind} ${name}: ${line}`;
+  return `updated ${kind} ${name}: ${line}`;
+}
+
+function reasonFor(action: ActionKind): string {
+  return { created: "Created", corrected: "DriftCorrected", updated: "Updated", deleted: "Deleted" }[action as string] ?? "Applied";
+}
+
+/** True when `obj` has an ownerReference to the object with `uid`. */
+export function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
+  return uid !== undefined && (obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid);
+}
+
+/**
+ * Deletes a child that must not exist, when it exists and this Discourse owns it
+ * (a same-named object of someone else is left alone).
+ */
+export async function deleteChild(ctx: ApplyContext, ref: ObjectRef, why: string): Promise<ChildAction> {
+  const live = await liveObject(ctx, ref);
+  if (!live || !ownedBy(live, ctx.owner.metadata.uid)) return { action: "absent", kind: ref.kind, name: ref.name };
+  try {
+    await ctx.client.delete(ref, live.metadata.uid);
+  } catch (err) {
+    await ctx.events.record(ctx.owner, "Warning", "DeleteFailed", `could not delete ${ref.kind} ${ref.name}`);
+    throw err;
+  }
+  const message = `deleted ${ref.kind} ${ref.name}: ${why}`;
+  ctx.logger.info({ action: "deleted", kind: ref.kind, child: ref.name }, message);
+  await ctx.events.record(ctx.owner, "Normal", "Deleted", message);
+  return { action: "deleted", kind: ref.kind, name: ref.name };
+}

@@ -1,0 +1,15 @@
+/**
+ * What the apply step needs to know about live children: the informers'
+ * caches, by kind. Kept as an interface so the apply code does not depend on
+ * how the caches are filled.
+ */
+import type { KubeObject } from "../client/kube-client.js";
+
+export interface ChildStore {
+  /** The cached live object, or undefined when the cache has none (or no informer covers the kind). */
+  get(kind: string, namespace: string, name: string): KubeObject | undefined;
+  /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
+  covers(kind: string): boolean;
+  /** Puts the answer of a write into the cache (unless the cache holds a newer copy). */
+  remember(obj: KubeObject): void;
+}

@@ -1,0 +1,217 @@
+/**
+ * The reconciler process: informers on Discourse and every owned kind, a
+ * keyed work queue, a periodic resync of every Discourse, an orphan-Secret
+ * sweep, and optional leader election. Only the leader runs workers; every
+ * instance keeps its caches warm so a follower takes over at once.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import { API_VERSION, KIND } from "../src/api/constants.js";
+import { logger as rootLogger, type Logger } from "../src/log.js";
+import type { ChildStore } from "./apply/child-store.js";
+import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
+import { describeError, KubeClient, type KubeObject } from "./client/kube-client.js";
+import { EventRecorder } from "./events/event-recorder.js";
+import { Informer } from "./informer/informer.js";
+import { objectKey } from "./informer/object-cache.js";
+import { discourseChanged, ownerKeys } from "./informer/owner-key.js";
+import { LeaderElector } from "./leader/leader-elector.js";
+import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
+import { WorkQueue } from "./queue/work-queue.js";
+import { reconcile, type ReconcileContext } from "./reconcile.js";
+import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
+
+export interface ReconcilerOptions {
+  kc: KubeConfig;
+  /** Discourse objects reconciled at the same time. Defaults to 4. */
+  concurrency?: number;
+  /** Every Discourse is reconciled this often (drift correction), in milliseconds. Defaults to 600000 (10 minutes). */
+  resyncPeriodMs?: number;
+  /** A credentials Secret whose Discourse never came to exist is removed after this long, in milliseconds. Defaults to 600000. */
+  orphanSecretGraceMs?: number;
+  leaderElection?: { enabled: boolean; namespace: string; leaseName?: string; identity?: string; leaseDurationMs?: number };
+  /** Watch one namespace; absent: all namespaces. */
+  namespace?: string;
+  logger?: Logger;
+  /** Silent-watch restart threshold of the informers, in milliseconds (see Informer). */
+  stallTimeoutMs?: number;
+}
+
+export interface ReconcilerHandle {
+  /** Resolves when every informer has listed its kind (workers run once leading). */
+  ready: Promise<void>;
+  /** Stops: no new work, in-flight reconciles finish, the lease is released, informers stop. */
+  stop(): Promise<void>;
+  /** Stops at once: no drain, no lease release (what a crash leaves behind). */
+  abort(): Promise<void>;
+  /** Whether this instance runs workers now. */
+  isLeader(): boolean;
+  /** Write requests sent by reconciling (everything but the Lease of leader election). */
+  writeRequests(): number;
+  /** Enqueues every Discourse now (what the periodic resync does). */
+  resyncNow(): void;
+  metrics: ReconcilerMetrics;
+  /** The informers, by kind (for tests and diagnostics). */
+  informers: Map<string, Informer>;
+}
+
+class Controller {
+  readonly metrics = createMetrics();
+  readonly informers = new Map<string, Informer>();
+  private readonly log: Logger;
+  private readonly client: KubeClient;
+  private readonly events: EventRecorder;
+  private queue: WorkQueue | null = null;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private elector: LeaderElector | null = null;
+  private routeApi = false;
+  private writes = 0;
+
+  constructor(private readonly opts: ReconcilerOptions) {
+    this.log = (opts.logger ?? rootLogger).child({ component: "reconciler" });
+    this.client = new KubeClient(opts.kc, (verb, kind) => {
+      this.metrics.writeRequests.inc({ verb, kind });
+      if (kind !== "Lease") this.writes++;
+    });
+    this.events = new EventRecorder(this.client, this.log);
+  }
+
+  get writeCount(): number {
+    return this.writes;
+  }
+
+  get leading(): boolean {
+    return this.queue !== null;
+  }
+
+  async start(): Promise<void> {
+    this.routeApi = await this.client.serves("route.openshift.io/v1");
+    this.addInformer(API_VERSION, KIND, undefined, (event, obj, old) => {
+      if (event !== "delete" && discourseChanged(obj, old)) this.enqueue(objectKey(obj.metadata.namespace, obj.metadata.name));
+    });
+    for (const k of OWNED_KINDS) {
+      if (k.optional && !this.routeApi) continue;
+      this.addInformer(k.apiVersion, k.kind, OWNED_LABEL_SELECTOR, (_e, obj) => ownerKeys(obj).forEach((key) => this.enqueue(key)));
+    }
+    for (const inf of this.informers.values()) inf.start();
+    await Promise.all([...this.informers.values()].map((i) => i.synced));
+    const le = this.opts.leaderElection;
+    if (le?.enabled) {
+      this.elector = new LeaderElector(this.client, le, this.log);
+      this.elector.start(() => this.startWorkers(), () => void this.stopWorkers(false));
+    } else {
+      this.startWorkers();
+    }
+  }
+
+  private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
+    const inf = new Informer({ kc: this.opts.kc, client: this.client, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
+    inf.on(handler);
+    this.informers.set(kind, inf);
+  }
+
+  private enqueue(key: string): void {
+    this.queue?.add(key);
+  }
+
+  resyncNow(): void {
+    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+  }
+
+  private startWorkers(): void {
+    const queue = new WorkQueue({
+      concurrency: this.opts.concurrency ?? 4,
+      onError: (key, _err, retryInMs) => this.log.debug({ key, retryInMs }, "reconcile will be retried"),
+    });
+    this.queue = queue;
+    queue.start((key) => this.reconcileKey(key));
+    this.resyncNow();
+    const period = this.opts.resyncPeriodMs ?? 600_000;
+    this.resyncTimer = setInterval(() => {
+      this.resyncNow();
+      void this.sweepOrphans();
+    }, period);
+    this.resyncTimer.unref();
+  }
+
+  private async stopWorkers(drain: boolean): Promise<void> {
+    clearInterval(this.resyncTimer);
+    const q = this.queue;
+    this.queue = null;
+    await q?.shutdown(drain);
+  }
+
+  private context(log: Logger): ReconcileContext {
+    return { client: this.client, discourses: this.cache(KIND), store: this.store(), events: this.events, logger: log, routeApiAvailable: this.routeApi };
+  }
+
+  private cache(kind: string): Informer["cache"] {
+    const inf = this.informers.get(kind);
+    if (!inf) throw new Error(`no informer for ${kind}`);
+    return inf.cache;
+  }
+
+  private store(): ChildStore {
+    return {
+      get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
+      covers: (kind) => this.informers.has(kind),
+      remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
+    };
+  }
+
+  private async reconcileKey(key: string): Promise<void> {
+    const [namespace, name] = key.split("/");
+    const log = this.log.child({ namespace, name });
+    const t0 = performance.now();
+    const end = this.metrics.reconcileDuration.startTimer();
+    try {
+      const outcome = await reconcile(this.context(log), key);
+      const durationMs = Math.round(performance.now() - t0);
+      log.info({ durationMs, outcome }, `reconciled ${key}: ${outcome} in ${durationMs} ms`);
+      this.metrics.reconciles.inc({ outcome });
+    } catch (err) {
+      const durationMs = Math.round(performance.now() - t0);
+      log.error({ durationMs, outcome: "error", err: describeError(err) }, `reconcile of ${key} failed after ${durationMs} ms`);
+      this.metrics.reconciles.inc({ outcome: "error" });
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  /** Removes credentials Secrets whose Discourse never came to exist. Never throws. */
+  async sweepOrphans(): Promise<void> {
+    try {
+      const secrets = this.informers.get("Secret")?.cache.list() ?? [];
+      await removeOrphanSecrets(this.context(this.log), secrets, this.opts.orphanSecretGraceMs ?? 600_000);
+    } catch (err) {
+      this.log.warn({ err: describeError(err) }, "orphan Secret sweep failed");
+    }
+  }
+
+  async stop(graceful: boolean): Promise<void> {
+    await this.stopWorkers(graceful);
+    await this.elector?.stop(graceful);
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+}
+
+/**
+ * Starts the reconciler (see the file comment). The promise resolves once it started
+ * (informers were created); await `ready` for the first full list of every kind.
+ * SIGTERM handling belongs to the caller: call `stop()`, which drains in-flight work.
+ */
+export function startReconciler(opts: ReconcilerOptions): Promise<ReconcilerHandle> {
+  const c = new Controller(opts);
+  const ready = c.start();
+  ready.catch(() => undefined);
+  return Promise.resolve({
+    ready,
+    stop: () => c.stop(true),
+    abort: () => c.stop(false),
+    isLeader: () => c.leading,
+    writeRequests: () => c.writeCount,
+    resyncNow: () => c.resyncNow(),
+    metrics: c.metrics,
+    informers: c.informers,
+  });
+}
