@@ -25,7 +25,9 @@ export const DB_INIT_SCRIPT = [
   "\\getenv db_password DB_PASSWORD",
   "SELECT format('CREATE ROLE %I LOGIN', :'db_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'db_user')\\gexec",
   "SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'db_user', :'db_password')\\gexec",
-  "SELECT format('GRANT %I TO CURRENT_USER', :'db_user') WHERE NOT pg_has_role(CURRENT_USER, :'db_user', 'MEMBER')\\gexec",
+  // CREATE DATABASE … OWNER needs membership of the owner (PostgreSQL 16+: with SET); a
+  // superuser has it already, a CREATEROLE admin grants it to itself (a repeat is a NOTICE).
+  "SELECT format('GRANT %I TO CURRENT_USER', :'db_user') WHERE NOT (SELECT rolsuper FROM pg_roles WHERE rolname = CURRENT_USER)\\gexec",
   "SELECT format('CREATE DATABASE %I OWNER %I', :'db_name', :'db_user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db_name')\\gexec",
   "SQL",
   `psql -v ON_ERROR_STOP=1 -d "$DB_NAME" <<'SQL'`,

@@ -19,7 +19,6 @@ import type {
   V1Container,
   V1EnvFromSource,
   V1EnvVar,
-  V1EnvVarSource,
   V1ObjectMeta,
   V1PodSpec,
   V1PodTemplateSpec,
@@ -72,9 +71,7 @@ export function discourseSecretEnv(obj: DefaultedDiscourse): V1EnvVar[] {
   const smtpRef = spec.smtp?.passwordSecret;
   if (smtpRef) env.push({ name: "DISCOURSE_SMTP_PASSWORD", valueFrom: { secretKeyRef: { ...smtpRef } } });
   for (const e of spec.env) {
-    // The schema's key selectors type as unknown (src/api/schema.ts KeyRef returns TSchema);
-    // their shape, {name, key, optional?}, is the schema's.
-    if (e.valueFrom !== undefined) env.push({ name: e.name, valueFrom: structuredClone(e.valueFrom) as V1EnvVarSource });
+    if (e.valueFrom !== undefined) env.push({ name: e.name, valueFrom: structuredClone(e.valueFrom) });
   }
   return env;
 }

@@ -122,7 +122,7 @@ describe("builders/env-configmap", () => {
     expect(keys).to.deep.equal([...keys].sort());
   });
 
-  const hashes = [
+  const hashes: { name: string; a: Record<string, string>; b: Record<string, string>; same: boolean }[] = [
     { name: "same data in another key order gives the same hash", a: { A: "1", B: "2" }, b: { B: "2", A: "1" }, same: true },
     { name: "a changed value changes the hash", a: { A: "1", B: "2" }, b: { A: "1", B: "3" }, same: false },
     { name: "moving text between key and value changes the hash", a: { AB: "" }, b: { A: "B" }, same: false },

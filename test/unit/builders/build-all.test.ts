@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { buildAll, OWNED_KINDS, type DesiredChild } from "../../../reconciler/builders/index.js";
+import type { DefaultedDiscourse } from "../../../src/api/types.js";
+import { deepFreeze, marketplace, rootForum, withSpec } from "./fixtures.js";
+
+type Row = [kind: string, name: string, mode: string, exists: boolean, retainable: boolean];
+const rows = (children: DesiredChild[]): Row[] => children.map((c) => [c.kind, c.name, c.mode, c.object !== null, c.retainable]);
+
+const forums: { name: string; obj: () => DefaultedDiscourse }[] = [
+  { name: "root-forum", obj: rootForum },
+  { name: "marketplace", obj: marketplace },
+  { name: "root-forum, 1 replica, Route, no plugins", obj: () => withSpec(rootForum(), (s) => { s.replicas = 1; s.ingress.kind = "Route"; s.plugins = []; }) },
+  { name: "marketplace with SMTP and a Secret-sourced env", obj: () => withSpec(marketplace(), (s) => {
+    s.smtp = { host: "smtp.cern.ch", port: 587, user: "u", passwordSecret: { name: "smtp", key: "pw" }, enableStartTLS: true };
+    s.env = [{ name: "DISCOURSE_S3_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: "s3", key: "secret" } } }];
+  }) },
+];
+
+/** Every container of every pod template in the desired children. */
+interface Container {
+  name: string;
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown } }[];
+}
+
+function containers(children: DesiredChild[]): Container[] {
+  const out: Container[] = [];
+  for (const c of children) {
+    const o = c.object as { spec?: { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } } } | null;
+    const pod = o?.spec?.template?.spec;
+    out.push(...(pod?.initContainers ?? []), ...(pod?.containers ?? []));
+  }
+  return out;
+}
+
+function frozenPaths(v: unknown, path: string): string[] {
+  if (typeof v !== "object" || v === null) return [];
+  if (Object.isFrozen(v)) return [path];
+  return Object.entries(v).flatMap(([k, inner]) => frozenPaths(inner, `${path}.${k}`));
+}
+
+describe("builders/buildAll", () => {
+  it("root-forum: every child, in apply order, with its mode", () => {
+    expect(rows(buildAll(rootForum()))).to.deep.equal([
+      ["Secret", "root-forum-db-credentials", "patchIfExists", true, true],
+      ["ConfigMap", "root-forum-env", "apply", true, false],
+      ["ConfigMap", "root-forum-postgresql-init", "apply", true, false],
+      ["PersistentVolumeClaim", "root-forum-uploads", "apply", true, true],
+      ["PersistentVolumeClaim", "data-root-forum-postgresql-0", "patchIfExists", true, true],
+      ["StatefulSet", "root-forum-postgresql", "apply", true, false],
+      ["Service", "root-forum-postgresql", "apply", true, false],
+      ["Deployment", "root-forum-redis", "apply", true, false],
+      ["Service", "root-forum-redis", "apply", true, false],
+      ["Job", "root-forum-db-init", "create", false, false],
+      ["Job", "root-forum-migrate-3-5-2", "create", true, false],
+      ["Deployment", "root-forum-web", "apply", true, false],
+      ["Deployment", "root-forum-sidekiq", "apply", true, false],
+      ["Service", "root-forum-web", "apply", true, false],
+      ["Ingress", "root-forum", "apply", true, false],
+      ["Route", "root-forum", "apply", false, false],
+      ["PodDisruptionBudget", "root-forum-web", "apply", true, false],
+      ["NetworkPolicy", "root-forum-backend", "apply", true, false],
+    ]);
+  });
+
+  it("marketplace: external backends, Route, one replica", () => {
+    expect(rows(buildAll(marketplace()))).to.deep.equal([
+      ["Secret", "marketplace-db-credentials", "patchIfExists", true, true],
+      ["ConfigMap", "marketplace-env", "apply", true, false],
+      ["ConfigMap", "marketplace-postgresql-init", "apply", false, false],
+      ["PersistentVolumeClaim", "marketplace-uploads", "apply", true, true],
+      ["PersistentVolumeClaim", "data-marketplace-postgresql-0", "patchIfExists", false, true],
+      ["StatefulSet", "marketplace-postgresql", "apply", false, false],
+      ["Service", "marketplace-postgresql", "apply", false, false],
+      ["Deployment", "marketplace-redis", "apply", false, false],
+      ["Service", "marketplace-redis", "apply", false, false],
+      ["Job", "marketplace-db-init", "create", true, false],
+      ["Job", "marketplace-migrate-3-4-2", "create", true, false],
+      ["Deployment", "marketplace-web", "apply", true, false],
+      ["Deployment", "marketplace-sidekiq", "apply", true, false],
+      ["Service", "marketplace-web", "apply", true, false],
+      ["Ingress", "marketplace", "apply", false, false],
+      ["Route", "marketplace", "apply", true, false],
+      ["PodDisruptionBudget", "marketplace-web", "apply", false, false],
+      ["NetworkPolicy", "marketplace-backend", "apply", false, false],
+    ]);
+  });
+
+  for (const f of forums) {
+    describe(f.name, () => {
+      it("each entry's object has the entry's apiVersion, kind and name", () => {
+        for (const c of buildAll(f.obj())) {
+          if (!c.object) continue;
+          expect([c.object.apiVersion, c.object.kind, c.object.metadata?.name]).to.deep.equal([c.apiVersion, c.kind, c.name]);
+        }
+      });
+
+      it("every child carries the four labels and the controller owner reference (the database claim: labels only)", () => {
+        const obj = f.obj();
+        for (const c of buildAll(obj)) {
+          if (!c.object) continue;
+          const m = c.object.metadata!;
+          expect(m.namespace, c.name).to.equal(obj.metadata.namespace);
+          expect(m.labels, c.name).to.include({
+            "app.kubernetes.io/name": "discourse",
+            "app.kubernetes.io/instance": obj.metadata.name,
+            "app.kubernetes.io/managed-by": "discourse-operator",
+          });
+          expect(m.labels?.["app.kubernetes.io/component"], c.name).to.be.a("string").and.not.equal("");
+          const owners = c.name.startsWith("data-") ? undefined : [
+            { apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true },
+          ];
+          expect(m.ownerReferences, c.name).to.deep.equal(owners);
+        }
+      });
+
+      it("no ConfigMap holds a password, and every password env var comes from secretKeyRef", () => {
+        const children = buildAll(f.obj());
+        for (const c of children) {
+          if (c.kind !== "ConfigMap" || !c.object) continue;
+          const data = (c.object as { data?: Record<string, string> }).data ?? {};
+          expect(Object.keys(data).filter((k) => /PASSWORD|SECRET|TOKEN/.test(k)), c.name).to.deep.equal([]);
+        }
+        const secretish = containers(children).flatMap((k) => (k.env ?? []).filter((e) => /PASSWORD|SECRET/.test(e.name)));
+        expect(secretish.length).to.be.greaterThan(0);
+        for (const e of secretish) {
+          expect(e, e.name).to.not.have.property("value");
+          expect(e.valueFrom?.secretKeyRef, e.name).to.be.an("object");
+        }
+      });
+
+      it("the credentials Secret is adopted, never written: no data, stringData or type", () => {
+        const secret = buildAll(f.obj()).find((c) => c.kind === "Secret")?.object;
+        expect(Object.keys(secret ?? {}).sort()).to.deep.equal(["apiVersion", "kind", "metadata"]);
+      });
+
+      it("is deterministic: rebuilding gives byte-identical JSON", () => {
+        expect(JSON.stringify(buildAll(f.obj()))).to.equal(JSON.stringify(buildAll(f.obj())));
+      });
+
+      it("never mutates its input (frozen) and shares no object with it", () => {
+        const input = deepFreeze(f.obj());
+        const children = buildAll(input, { appImage: "x:1", liveDatabaseClaimTemplateStorage: "1Gi" });
+        expect(input).to.deep.equal(f.obj());
+        // The input is deep-frozen, so any object the output shares with it is frozen too.
+        expect(frozenPaths(children, "children")).to.deep.equal([]);
+      });
+
+      it("every kind it builds is in OWNED_KINDS", () => {
+        const owned = new Set(OWNED_KINDS.map((k) => `${k.apiVersion}/${k.kind}`));
+        for (const c of buildAll(f.obj())) expect(owned.has(`${c.apiVersion}/${c.kind}`), c.kind).to.equal(true);
+      });
+    });
+  }
+
+  it("OWNED_KINDS lists each kind once; only Route is optional", () => {
+    const keys = OWNED_KINDS.map((k) => `${k.apiVersion}/${k.kind}`);
+    expect(new Set(keys).size).to.equal(keys.length);
+    expect(OWNED_KINDS.filter((k) => k.optional).map((k) => k.kind)).to.deep.equal(["Route"]);
+  });
+});
