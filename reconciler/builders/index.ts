@@ -72,7 +72,12 @@ export interface DesiredChild {
   mode: ApplyMode;
   /** Released (owner reference removed, labelled retained) rather than deleted under `deletionPolicy: Retain`. */
   retainable: boolean;
-  /** The desired object, or null: the child must not exist. */
+  /**
+   * The desired object, or null: the child must not exist (delete it when present).
+   * `patchIfExists` entries are never null: when there is nothing to patch (the database
+   * claim of an external database) the entry is left out, so nothing is ever deleted
+   * for it.
+   */
   object: (ChildObject & KubernetesObject) | null;
 }
 
@@ -109,14 +114,16 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["networking.k8s.io/v1", "NetworkPolicy", N.backendPolicyName(obj), "apply", buildNetworkPolicy(obj)],
   ];
   const retainable = new Set([credentialsSecretName(obj), N.uploadsClaimName(obj), N.databaseClaimName(obj)]);
-  return entries.map(([apiVersion, kind, name, mode, object]) => ({
-    apiVersion,
-    kind,
-    name,
-    mode,
-    retainable: (kind === "Secret" || kind === "PersistentVolumeClaim") && retainable.has(name),
-    object,
-  }));
+  return entries
+    .filter(([, , , mode, object]) => mode !== "patchIfExists" || object !== null)
+    .map(([apiVersion, kind, name, mode, object]) => ({
+      apiVersion,
+      kind,
+      name,
+      mode,
+      retainable: (kind === "Secret" || kind === "PersistentVolumeClaim") && retainable.has(name),
+      object,
+    }));
 }
 
 export * from "./names.js";

@@ -62,13 +62,12 @@ describe("builders/buildAll", () => {
     ]);
   });
 
-  it("marketplace: external backends, Route, one replica", () => {
+  it("marketplace: external backends, Route, one replica; no database claim entry (never deleted)", () => {
     expect(rows(buildAll(marketplace()))).to.deep.equal([
       ["Secret", "marketplace-db-credentials", "patchIfExists", true, true],
       ["ConfigMap", "marketplace-env", "apply", true, false],
       ["ConfigMap", "marketplace-postgresql-init", "apply", false, false],
       ["PersistentVolumeClaim", "marketplace-uploads", "apply", true, true],
-      ["PersistentVolumeClaim", "data-marketplace-postgresql-0", "patchIfExists", false, true],
       ["StatefulSet", "marketplace-postgresql", "apply", false, false],
       ["Service", "marketplace-postgresql", "apply", false, false],
       ["Deployment", "marketplace-redis", "apply", false, false],
