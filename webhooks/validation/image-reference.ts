@@ -24,9 +24,21 @@ export interface ImageReference {
   digest?: string;
 }
 
+/**
+ * True when the first component of a name is a registry: it has a `.` or a
+ * `:`, or is `localhost` (docker's normalisation rule); otherwise it is a
+ * path component and must be lower case.
+ */
+function firstComponentOk(name: string): boolean {
+  const slash = name.indexOf("/");
+  if (slash < 0) return true;
+  const first = name.slice(0, slash);
+  return first === "localhost" || /[.:]/.test(first) || first === first.toLowerCase();
+}
+
 /** Parses an image reference; null when it is not one. */
 export function parseImageReference(ref: string): ImageReference | null {
   const m = REFERENCE.exec(ref);
-  if (!m?.[1] || m[1].length > MAX_IMAGE_NAME_LENGTH) return null;
+  if (!m?.[1] || m[1].length > MAX_IMAGE_NAME_LENGTH || !firstComponentOk(m[1])) return null;
   return { name: m[1], ...(m[2] ? { tag: m[2] } : {}), ...(m[3] ? { digest: m[3] } : {}) };
 }
