@@ -145,8 +145,9 @@ function withoutAnyOfNoise(errors: ErrorObject[]): ErrorObject[] {
  * Validates a `spec` against the CRD schema.
  * @param spec - the `spec` of a Discourse, any JSON value (nothing is mutated).
  * @param path - field path of `spec` in the messages; `spec` unless nested.
- * @returns every schema problem as a field error, in schema order, no duplicates
- *   (same field and type); an empty list when the spec is valid.
+ * @returns every schema problem as a field error, in schema order, each once
+ *   (several per field when several keywords fail, as the apiserver reports);
+ *   an empty list when the spec is valid.
  */
 export function schemaErrors(spec: unknown, path = "spec"): FieldError[] {
   const validate = specValidator();
@@ -155,7 +156,7 @@ export function schemaErrors(spec: unknown, path = "spec"): FieldError[] {
   const seen = new Set<string>();
   for (const e of withoutAnyOfNoise(validate.errors ?? [])) {
     const error = translate(e, toFieldPath(path, e.instancePath, spec), valueAt(spec, e.instancePath));
-    const key = `${error.field}\u0000${error.type}`;
+    const key = `${error.field}\u0000${error.type}\u0000${error.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(error);

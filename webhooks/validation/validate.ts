@@ -73,15 +73,19 @@ export const UPDATE_RULES: readonly UpdateRule[] = [
 export const DELETE_RULES: ReadonlyArray<(stored: Discourse) => ValidationResult> = [validateDeletionProtection];
 
 const key = (e: FieldError): string => `${e.field}\u0000${e.type}`;
+const identity = (e: FieldError): string => `${key(e)}\u0000${e.message}`;
 
-/** Schema errors first, minus those a rule error restates; then the rule errors, deduplicated. */
+/**
+ * Schema errors first, minus those a rule error restates (same field and
+ * type); then the rule errors. Identical errors appear once.
+ */
 export function mergeErrors(schema: readonly FieldError[], rules: readonly FieldError[]): FieldError[] {
   const restated = new Set(rules.map(key));
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of [...schema.filter((s) => !restated.has(key(s))), ...rules]) {
-    if (seen.has(key(e))) continue;
-    seen.add(key(e));
+    if (seen.has(identity(e))) continue;
+    seen.add(identity(e));
     out.push(e);
   }
   return out;

@@ -6,6 +6,7 @@
  */
 import type { Discourse } from "../../../src/api/types.js";
 import { invalid, required } from "../field-error.js";
+import { parseReleaseVersion } from "../release-version.js";
 import { OK, errorsOf, nameOf, type ValidationResult } from "../types.js";
 
 /**
@@ -47,11 +48,16 @@ export function validateMetadataName(obj: Discourse): ValidationResult {
   return OK;
 }
 
-/** spec.version: `<name>-migrate-<version>` must be a valid Job name (an RFC 1123 label). */
+/**
+ * spec.version: `<name>-migrate-<version>` must be a valid Job name (an RFC
+ * 1123 label). Only checked for a valid name and a release version (other
+ * problems of either are reported by their own rules).
+ */
 export function validateMigrationJobName(obj: Discourse): ValidationResult {
   const name = nameOf(obj);
   const version = obj.spec?.version;
-  if (!name || typeof version !== "string" || !DNS1035_LABEL.test(name) || name.length > MAX_NAME_LENGTH) return OK;
+  if (!DNS1035_LABEL.test(name) || name.length > MAX_NAME_LENGTH || !parseReleaseVersion(version)) return OK;
+  if (typeof version !== "string") return OK;
   const job = migrationJobName(name, version);
   if (job.length > MAX_LABEL_LENGTH) {
     return errorsOf(
