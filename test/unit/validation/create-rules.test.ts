@@ -324,13 +324,13 @@ run("spec.redis and spec.smtp", [
   { name: "an external Redis with a password passes", obj: forum({ redis: { host: "redis", port: 6380, passwordSecret: { name: "redis", key: "pw" } } }), want: result() },
   {
     name: "a Redis password Secret without a name is incomplete",
-    obj: forum({ redis: { passwordSecret: { key: "pw" } as { name: string } } }),
+    obj: forum({ redis: { passwordSecret: { key: "pw" } } }),
     want: result([err("FieldValueRequired", "spec.redis.passwordSecret.name", "Required value")]),
   },
   { name: "SMTP with a host passes", obj: forum({ smtp: { host: "mx.example.org", fromAddress: "noreply@example.org" } }), want: result() },
   {
     name: "SMTP without a host is incomplete, a bad sender is named",
-    obj: forum({ smtp: { port: 25, fromAddress: "noreply" } as { host: string } }),
+    obj: forum({ smtp: { port: 25, fromAddress: "noreply" } }),
     want: result([
       err("FieldValueRequired", "spec.smtp.host", "Required value"),
       err("FieldValueTypeInvalid", "spec.smtp.fromAddress", 'Invalid value: "noreply": spec.smtp.fromAddress in body must be of type email: "noreply"'),

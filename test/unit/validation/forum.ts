@@ -9,7 +9,7 @@ export function forum(spec: Partial<DiscourseSpec> | Record<string, unknown> = {
     apiVersion: "discourse.cern/v1alpha1",
     kind: "Discourse",
     metadata: { name: "forum", namespace: "forums", ...metadata },
-    spec: { hostname: "forum.example.org", developerEmails: ["admin@example.org"], ...spec } as DiscourseSpec,
+    spec: { hostname: "forum.example.org", developerEmails: ["admin@example.org"], ...spec },
   };
 }
 
