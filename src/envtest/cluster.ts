@@ -9,7 +9,8 @@ import { REPO_ROOT } from "./binaries.js";
 import { startControlPlane } from "./launcher.js";
 import { alive, stopGroups } from "./processes.js";
 
-export const ENVTEST_DIR = join(REPO_ROOT, ".envtest");
+/** State folder; DISCOURSE_ENVTEST_DIR moves it (tests use that to run a second one). */
+export const ENVTEST_DIR = process.env.DISCOURSE_ENVTEST_DIR ?? join(REPO_ROOT, ".envtest");
 export const CLUSTER_DIR = join(ENVTEST_DIR, "cluster");
 export const KUBECONFIG_PATH = join(ENVTEST_DIR, "kubeconfig");
 const STATE_PATH = join(ENVTEST_DIR, "cluster.json");
