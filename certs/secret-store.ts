@@ -10,7 +10,8 @@ import { apiErrorCode } from "../webhooks/credentials/ensure-credentials-secret.
 import { STORE_KEYS, setFromEntries, type CertificateStore, type StoredCertificates } from "./store.js";
 import type { CertificateSet } from "./types.js";
 
-export const DEFAULT_CERT_SECRET = `${WEBHOOK_SERVICE_NAME}-certs`;
+/** Name the manifests (manifests/rbac/webhook-role.yaml) grant the webhook access to. */
+export const DEFAULT_CERT_SECRET = `${WEBHOOK_SERVICE_NAME}-cert`;
 
 export type SecretClient = Pick<CoreV1Api, "readNamespacedSecret" | "createNamespacedSecret" | "replaceNamespacedSecret">;
 

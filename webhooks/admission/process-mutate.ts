@@ -10,6 +10,7 @@
  * then name the problem.
  */
 import jsonpatch from "fast-json-patch";
+import type { Discourse } from "../../src/api/types.js";
 import { applyDefaults } from "../defaulting/apply-defaults.js";
 import type { ClusterFacts } from "../facts/types.js";
 import { isPlainObject, objectName, servesKind, unservedKindMessage } from "./object.js";
@@ -40,8 +41,8 @@ export function processMutate(request: AdmissionRequest, facts: ClusterFacts): A
   const object = defaultableObject(request);
   if (!object) return { uid: request.uid, allowed: true };
   try {
-    const defaulted = applyDefaults(object, { routeApiAvailable: facts.routeApiAvailable });
-    const patch = jsonpatch.compare(object, defaulted as unknown as Record<string, unknown>);
+    const defaulted = applyDefaults(object as unknown as Discourse, { routeApiAvailable: facts.routeApiAvailable });
+    const patch = jsonpatch.compare(object, defaulted);
     return toAdmissionResponse(request.uid, { name: objectName(object, request), errors: [], warnings: [], patch });
   } catch {
     // Defaulting must not block an admission; schema validation and the validating webhook judge the object.

@@ -3,7 +3,7 @@
  * Secret for a request, and with which values (API.md, "Generated credentials").
  * Pure: the Secret is created at the edge by ensure-credentials-secret.ts.
  */
-import type { DefaultedDiscourse } from "../../src/api/types.js";
+import type { DefaultedDiscourse, Discourse } from "../../src/api/types.js";
 import { applyDefaults } from "../defaulting/apply-defaults.js";
 import { validate } from "../validation/validate.js";
 import { defaultableObject } from "../admission/process-mutate.js";
@@ -64,7 +64,7 @@ export function planCredentials(request: AdmissionRequest, facts: ClusterFacts):
   const object = defaultableObject(request);
   if (!object || typeof request.namespace !== "string" || request.namespace === "") return null;
   try {
-    const defaulted = applyDefaults(object, { routeApiAvailable: facts.routeApiAvailable });
+    const defaulted = applyDefaults(object as unknown as Discourse, { routeApiAvailable: facts.routeApiAvailable });
     if (validate(defaulted, null, facts, "CREATE").errors.length > 0) return null;
     const plan = planFromDefaulted(defaulted, request.namespace);
     return plan && !facts.existingSecrets.has(plan.secretName) ? plan : null;
