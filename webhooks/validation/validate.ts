@@ -5,7 +5,13 @@
  * DELETE the delete rules on the stored object. Every problem is reported at
  * once; an error from a rule replaces a schema error on the same field and of
  * the same type (the rule's message is the more specific one).
+ *
+ * An UPDATE that leaves `spec` as it is (labels, annotations, finalizers,
+ * status) is never denied, only warned: the reconciler must always be able to
+ * remove its finalizer, and an object stored under older rules or racing for
+ * a hostname must stay editable (like the apiserver's validation ratcheting).
  */
+import { isDeepStrictEqual } from "node:util";
 import { schemaErrors } from "../../src/api/ajv.js";
 import type { Discourse } from "../../src/api/types.js";
 import { required, type FieldError } from "./field-error.js";
@@ -119,6 +125,7 @@ export function validate(object: unknown, oldObject: unknown, facts: ValidationF
   if (!obj) return { errors: [required("", "the request carries no object")], warnings: [] };
   const own = validateObject(obj, facts, operation);
   if (operation !== "UPDATE" || !old) return own;
+  if (isDeepStrictEqual(obj.spec, old.spec)) return { errors: [], warnings: own.warnings };
   const transitions = mergeResults(UPDATE_RULES.map((rule) => rule(obj, old)));
   return { errors: mergeErrors(own.errors, transitions.errors), warnings: [...own.warnings, ...transitions.warnings] };
 }

@@ -134,6 +134,20 @@ run("UPDATE runs the create rules too", "UPDATE", [
     ]),
   },
   {
+    name: "an UPDATE that keeps the spec is never denied (finalizer removal), warnings stay",
+    obj: forum({ hostname: "taken.example.org", category: "official" }, { finalizers: [] }),
+    old: forum({ hostname: "taken.example.org", category: "official" }, { finalizers: ["discourse.cern/finalizer"] }),
+    facts: { otherHostnames: [{ namespace: "other", name: "other", hostname: "taken.example.org" }] },
+    want: result([], ["spec.replicas: an official forum should run at least 2 replicas to stay up during node maintenance (has 1)"]),
+  },
+  {
+    name: "an UPDATE that changes the spec is validated whole",
+    obj: forum({ hostname: "taken.example.org", replicas: 0 }),
+    old: forum({ hostname: "taken.example.org" }),
+    facts: { otherHostnames: [{ namespace: "other", name: "other", hostname: "taken.example.org" }] },
+    want: result([err("FieldValueDuplicate", "spec.hostname", 'Duplicate value: "taken.example.org": already used by Discourse "other/other"')]),
+  },
+  {
     name: "the credentials Secret is warned about on UPDATE",
     obj: forum(),
     old: forum(),
