@@ -1,0 +1,124 @@
+import { expect } from "chai";
+import type { V1Secret } from "@kubernetes/client-node";
+import { buildCredentialsSecret, postgresUri } from "../../../webhooks/credentials/build-credentials-secret.js";
+import { ensureCredentialsSecret, type SecretCreator } from "../../../webhooks/credentials/ensure-credentials-secret.js";
+import { generatePassword } from "../../../webhooks/credentials/generate-password.js";
+import { planCredentials, type CredentialsPlan } from "../../../webhooks/credentials/plan-credentials.js";
+import { emptyFacts, type ClusterFacts } from "../../../webhooks/facts/types.js";
+import { fixture } from "./fixtures.js";
+
+const managed: CredentialsPlan = {
+  namespace: "team-a",
+  instance: "forum",
+  secretName: "forum-db-credentials",
+  username: "forum",
+  host: "forum-postgresql",
+  port: 5432,
+  dbname: "forum",
+  sslMode: "disable",
+};
+
+describe("credentials: planCredentials", () => {
+  const cases: Array<{ name: string; fixture: string; facts?: Partial<ClusterFacts>; dryRun?: boolean; want: CredentialsPlan | null }> = [
+    { name: "CREATE, managed database: the managed Service is the host", fixture: "create-minimal", want: managed },
+    {
+      name: "CREATE, external database: its host and port, sslmode require, name from metadata.name",
+      fixture: "create-external-db",
+      want: {
+        namespace: "team-a",
+        instance: "shop-forum",
+        secretName: "shop-forum-db-credentials",
+        username: "shop_forum",
+        host: "pg.db.example.org",
+        port: 6432,
+        dbname: "shop_forum",
+        sslMode: "require",
+      },
+    },
+    { name: "a dry run creates nothing", fixture: "create-minimal-dry-run", want: null },
+    { name: "an existing Secret is never replaced", fixture: "create-minimal", facts: { existingSecrets: new Set(["forum-db-credentials"]) }, want: null },
+    { name: "an object the validating webhook will deny gets no Secret", fixture: "create-invalid", want: null },
+    { name: "a malformed object gets no Secret", fixture: "create-spec-not-object", want: null },
+    { name: "UPDATE creates nothing", fixture: "update-downgrade", want: null },
+    { name: "DELETE creates nothing", fixture: "delete-unprotected", want: null },
+    { name: "another kind gets nothing", fixture: "configmap-create", want: null },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(planCredentials(fixture(c.fixture), emptyFacts(c.facts ?? {}))).to.deep.equal(c.want);
+    });
+  }
+
+  it("a CREATE without a name yet (generateName) gets no Secret", () => {
+    const request = fixture("create-minimal");
+    const object = structuredClone(request.object) as { metadata: Record<string, unknown> };
+    delete object.metadata.name;
+    object.metadata.generateName = "forum-";
+    expect(planCredentials({ ...request, name: "", object }, emptyFacts())).to.equal(null);
+  });
+});
+
+describe("credentials: the Secret", () => {
+  it("generatePassword: 43 URL-safe characters from 32 random bytes, never the same twice", () => {
+    const passwords = Array.from({ length: 200 }, () => generatePassword());
+    for (const p of passwords) expect(p).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set(passwords).size).to.equal(200);
+  });
+
+  it("buildCredentialsSecret: the whole object", () => {
+    expect(buildCredentialsSecret(managed, "pw")).to.deep.equal({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: "forum-db-credentials",
+        namespace: "team-a",
+        labels: { "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": "forum" },
+      },
+      type: "kubernetes.io/basic-auth",
+      stringData: {
+        username: "forum",
+        password: "pw",
+        host: "forum-postgresql",
+        port: "5432",
+        dbname: "forum",
+        uri: "postgresql://forum:pw@forum-postgresql:5432/forum?sslmode=disable",
+      },
+    });
+  });
+
+  it("postgresUri percent-encodes user, password and database name", () => {
+    expect(postgresUri({ ...managed, username: "a$b", dbname: "x y" }, "p@ss:/w")).to.equal(
+      "postgresql://a%24b:p%40ss%3A%2Fw@forum-postgresql:5432/x%20y?sslmode=disable",
+    );
+  });
+});
+
+describe("credentials: ensureCredentialsSecret", () => {
+  const api = (outcome: { code?: number }, seen: V1Secret[]): SecretCreator =>
+    ({
+      createNamespacedSecret: ({ body }: { body: V1Secret }) => {
+        seen.push(body);
+        if (outcome.code === undefined) return Promise.resolve(body);
+        return Promise.reject(Object.assign(new Error(`HTTP ${outcome.code} ${JSON.stringify(body)}`), { code: outcome.code }));
+      },
+    });
+
+  const cases = [
+    { name: "creates the Secret", code: undefined, want: "created" },
+    { name: "409 AlreadyExists: someone else made it; kept as it is", code: 409, want: "exists" },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const seen: V1Secret[] = [];
+      expect(await ensureCredentialsSecret(api({ code: c.code }, seen), managed)).to.equal(c.want);
+      expect(seen.map((s) => s.stringData?.password?.length)).to.deep.equal([43]);
+    });
+  }
+
+  it("any other failure is an error without the Secret's data", async () => {
+    const seen: V1Secret[] = [];
+    const err = (await ensureCredentialsSecret(api({ code: 403 }, seen), managed).catch((e: unknown) => e)) as Error;
+    expect(err.message).to.equal("creating Secret team-a/forum-db-credentials failed with HTTP 403");
+    expect(err.message).to.not.include(seen[0]?.stringData?.password ?? "unreachable");
+  });
+});
