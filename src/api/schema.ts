@@ -117,7 +117,7 @@ const Storage = <T extends TProperties = Record<never, never>>(
       ),
       ...extra,
     },
-    { description: `Persistent volume for ${what}.` },
+    { description: `The ${what} volume.` },
   );
 
 export const DatabaseSpec = Type.Object(
@@ -179,7 +179,7 @@ export const DatabaseSpec = Type.Object(
       default: DEFAULT_POSTGRES_VERSION,
       description: `Managed database only: PostgreSQL major version, 15 to 18. Defaults to ${DEFAULT_POSTGRES_VERSION}.`,
     })),
-    storage: Type.Optional(Storage("the managed database")),
+    storage: Type.Optional(Storage("managed database")),
   },
   { description: "The PostgreSQL database of the forum." },
 );

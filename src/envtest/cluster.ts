@@ -60,3 +60,37 @@ export async function clusterDown(): Promise<void> {
   rmSync(KUBECONFIG_PATH, { force: true });
   console.error("local control plane stopped");
 }
+
+export interface LocalCluster {
+  kubeconfigPath: string;
+  /** Whether this process started it (and stops it on exit). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local control plane for `npm start` and the demo: the one `cluster:up`
+ * left running, or a new one owned by this process (stopped with it, by a
+ * reaper if it crashes). Its kubeconfig is .envtest/kubeconfig either way.
+ */
+export async function startOrReuseLocalCluster(): Promise<LocalCluster> {
+  const state = readState();
+  if (state && state.pids.every((p) => alive(p))) {
+    return { kubeconfigPath: KUBECONFIG_PATH, owned: false, stop: async () => undefined };
+  }
+  if (state) await clusterDown();
+  mkdirSync(ENVTEST_DIR, { recursive: true });
+  rmSync(CLUSTER_DIR, { recursive: true, force: true });
+  const cp = await startControlPlane({ dir: CLUSTER_DIR, owner: process.pid });
+  copyFileSync(cp.kubeconfigPath, KUBECONFIG_PATH);
+  writeFileSync(STATE_PATH, JSON.stringify({ server: cp.server, pids: cp.pids, dir: cp.dir } satisfies State));
+  return {
+    kubeconfigPath: KUBECONFIG_PATH,
+    owned: true,
+    stop: async () => {
+      await cp.stop();
+      rmSync(STATE_PATH, { force: true });
+      rmSync(KUBECONFIG_PATH, { force: true });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Starting the operator's two components from CLI options; shared by the
+ * `webhook`, `reconciler` and `run` commands.
+ */
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { Server } from "node:http";
+import { hostname } from "node:os";
+import { FolderCertificateStore, DEFAULT_CERT_DIR } from "../../certs/folder-store.js";
+import { SecretCertificateStore } from "../../certs/secret-store.js";
+import { serviceDnsNames } from "../../certs/dns-names.js";
+import { startReconciler, type ReconcilerHandle } from "../../reconciler/controller.js";
+import { urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
+import { runWebhook, type RunningWebhook } from "../../webhooks/server/run-webhook.js";
+import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
+import { startProbeServer } from "../http/probe-server.js";
+import { logger } from "../log.js";
+import { parseBindAddress, podNamespace } from "./options.js";
+
+export interface WebhookFlags {
+  webhookPort: number;
+  certDir?: string;
+  certSecret?: string;
+  urlHost?: string;
+}
+
+/**
+ * Starts the admission webhook: certificates from a Secret (--cert-secret, in
+ * the pod's namespace) or a folder (--cert-dir), HTTPS on --webhook-port; with
+ * --url-host the webhook configurations are (re)registered in url mode,
+ * otherwise only their caBundle is injected.
+ */
+export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags): Promise<RunningWebhook> {
+  const namespace = podNamespace(OPERATOR_NAMESPACE);
+  const store = flags.certSecret
+    ? new SecretCertificateStore(kc.makeApiClient(CoreV1Api), namespace, flags.certSecret)
+    : new FolderCertificateStore(flags.certDir ?? DEFAULT_CERT_DIR);
+  const urlHost = flags.urlHost;
+  const running = await runWebhook({
+    kc,
+    store,
+    port: flags.webhookPort,
+    ...(urlHost ? { host: urlHost } : {}),
+    endpoint: urlHost ? (port: number) => urlEndpoint(port, urlHost) : null,
+    certificates: { dnsNames: [...serviceDnsNames(WEBHOOK_SERVICE_NAME, namespace), "localhost"] },
+  });
+  logger.info({ component: "webhook", port: running.port }, `admission webhook serving HTTPS on port ${running.port}`);
+  return running;
+}
+
+export interface ReconcilerFlags {
+  leaderElect: boolean;
+  concurrency: number;
+  resyncPeriod: number;
+  namespace?: string;
+}
+
+/** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace. */
+export async function startReconcilerComponent(kc: KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
+  const handle = await startReconciler({
+    kc,
+    concurrency: flags.concurrency,
+    resyncPeriodMs: flags.resyncPeriod,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    leaderElection: {
+      enabled: flags.leaderElect,
+      namespace: podNamespace(OPERATOR_NAMESPACE),
+      identity: process.env.POD_NAME || `${hostname()}-${process.pid}`,
+    },
+  });
+  return handle;
+}
+
+/** Starts the probe/metrics server on `address` unless it is "0". */
+export async function startProbes(address: string, ready: () => boolean, handle?: ReconcilerHandle): Promise<Server | null> {
+  const bind = parseBindAddress(address);
+  if (!bind) return null;
+  const server = await startProbeServer({ ...bind, ready, registries: handle ? [handle.metrics.registry] : [] });
+  logger.info({ component: "probes", address }, `serving /healthz, /readyz and /metrics on ${address}`);
+  return server;
+}
+
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once.
+ * In-flight work drains inside `stop`.
+ */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, `received ${signal}, draining in-flight work`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+}

@@ -1,0 +1,44 @@
+/** `discourse-operator install`: the CRD and the webhook configurations into the current cluster. */
+import { Command } from "commander";
+import { FolderCertificateStore } from "../../certs/folder-store.js";
+import { defaultCertificateOptions } from "../../certs/dns-names.js";
+import { loadOrCreateCertificates } from "../../certs/rotation.js";
+import { serviceEndpoint, urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
+import { OPERATOR_NAMESPACE, WEBHOOK_PORT } from "../api/constants.js";
+import { installCrd, installWebhookConfigurations } from "../kube/install.js";
+import { WEBHOOK_SERVICE_PORT } from "../manifests/webhook-files.js";
+import { kubeConfigFrom, parsePort } from "./options.js";
+
+interface InstallOptions {
+  kubeconfig?: string;
+  urlHost?: string;
+  webhookPort: number;
+  certDir: string;
+  namespace: string;
+  crdOnly: boolean;
+}
+
+export function installCommand(): Command {
+  return new Command("install")
+    .description("Install the CRD and the webhook configurations (with their caBundle) into the current cluster")
+    .option("--kubeconfig <file>", "kubeconfig (default: KUBECONFIG, ~/.kube/config)")
+    .option("--url-host <host>", "url mode: the webhook runs outside the cluster at https://<host>:<port> (e.g. 127.0.0.1)")
+    .option("--webhook-port <port>", "the webhook's HTTPS port (url mode)", parsePort, WEBHOOK_PORT)
+    .option("--cert-dir <dir>", "url mode: the folder with the webhook's CA (created when missing)", "certs/local")
+    .option("--namespace <ns>", "service mode: namespace of the webhook Service", OPERATOR_NAMESPACE)
+    .option("--crd-only", "install only the CRD", false)
+    .action(async (opts: InstallOptions) => {
+      const kc = kubeConfigFrom(opts);
+      await installCrd(kc);
+      console.log("customresourcedefinition discourses.discourse.cern installed (Established)");
+      if (opts.crdOnly) return;
+      const endpoint = opts.urlHost ? urlEndpoint(opts.webhookPort, opts.urlHost) : serviceEndpoint(opts.namespace, WEBHOOK_SERVICE_PORT);
+      // url mode: the CA of the local certificate folder the webhook will serve from.
+      // service mode: the webhook injects its own CA at startup; register with an empty bundle until then.
+      const caBundle = opts.urlHost
+        ? (await loadOrCreateCertificates(new FolderCertificateStore(opts.certDir), defaultCertificateOptions())).stored.set.caBundle
+        : "";
+      await installWebhookConfigurations(kc, endpoint, caBundle);
+      console.log(`webhook configurations installed (${opts.urlHost ? `url mode, https://${opts.urlHost}:${opts.webhookPort}` : `service mode, ${opts.namespace}`})`);
+    });
+}

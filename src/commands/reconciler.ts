@@ -1,0 +1,46 @@
+/** `discourse-operator reconciler`: the reconciler alone. */
+import { Command } from "commander";
+import { onShutdown, startProbes, startReconcilerComponent } from "./components.js";
+import { kubeConfigFrom, parseDuration, parsePositive } from "./options.js";
+
+export interface ReconcilerCliOptions {
+  kubeconfig?: string;
+  leaderElect: boolean;
+  concurrency: number;
+  resyncPeriod: number;
+  namespace?: string;
+  metricsBindAddress: string;
+  healthProbeBindAddress: string;
+}
+
+/** Adds the reconciler's options to `cmd` (shared with `run`). */
+export function withReconcilerOptions(cmd: Command): Command {
+  return cmd
+    .option("--leader-elect", "compete for a coordination.k8s.io Lease so only one replica acts", false)
+    .option("--concurrency <n>", "Discourse objects reconciled at the same time", parsePositive, 4)
+    .option("--resync-period <duration>", "reconcile every Discourse this often, correcting drift", parseDuration, 600_000)
+    .option("--namespace <ns>", "watch only this namespace (default: all)");
+}
+
+export function reconcilerCommand(): Command {
+  return withReconcilerOptions(
+    new Command("reconciler")
+      .description("Run the reconciler: create every resource of each Discourse, report status, correct drift")
+      .option("--kubeconfig <file>", "kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)"),
+  )
+    .option("--metrics-bind-address <addr>", "plain-HTTP /metrics; 0 disables", "0")
+    .option("--health-probe-bind-address <addr>", "plain-HTTP /healthz and /readyz; 0 disables", "0")
+    .action(async (opts: ReconcilerCliOptions) => {
+      const kc = kubeConfigFrom(opts);
+      const handle = await startReconcilerComponent(kc, opts);
+      let ready = false;
+      void handle.ready.then(() => (ready = true));
+      const metrics = await startProbes(opts.metricsBindAddress, () => ready, handle);
+      const probes = await startProbes(opts.healthProbeBindAddress, () => ready, handle);
+      onShutdown(async () => {
+        metrics?.close();
+        probes?.close();
+        await handle.stop();
+      });
+    });
+}

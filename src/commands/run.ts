@@ -1,0 +1,79 @@
+/**
+ * `discourse-operator run`: webhooks and reconciler in one process, for local
+ * use. With --local-if-no-cluster (what `npm start` passes) and no cluster
+ * configured, it first starts the local control plane (the embedded default)
+ * and installs the CRD and the webhook configurations (url mode) into it.
+ */
+import { Command } from "commander";
+import { KubeConfig } from "@kubernetes/client-node";
+import { AdmissionregistrationV1Api } from "@kubernetes/client-node";
+import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME, WEBHOOK_PORT } from "../api/constants.js";
+import { startOrReuseLocalCluster, type LocalCluster } from "../envtest/cluster.js";
+import { clusterConfigured } from "../kube/config.js";
+import { installCrd } from "../kube/install.js";
+import { logger } from "../log.js";
+import { onShutdown, startProbes, startReconcilerComponent, startWebhookComponent } from "./components.js";
+import { kubeConfigFrom, parsePort } from "./options.js";
+import { withReconcilerOptions, type ReconcilerCliOptions } from "./reconciler.js";
+
+interface RunOptions extends ReconcilerCliOptions {
+  localIfNoCluster: boolean;
+  install: boolean;
+  webhookPort: number;
+  certDir: string;
+}
+
+async function connect(opts: RunOptions): Promise<{ kc: KubeConfig; local: LocalCluster | null }> {
+  if (opts.kubeconfig || clusterConfigured() || !opts.localIfNoCluster) return { kc: kubeConfigFrom(opts), local: null };
+  logger.info("no cluster configured (no KUBECONFIG, no ~/.kube/config): starting the local control plane");
+  const local = await startOrReuseLocalCluster();
+  logger.info(
+    { kubeconfig: local.kubeconfigPath },
+    `local control plane ${local.owned ? "started" : "reused"}; in another terminal: export KUBECONFIG=${local.kubeconfigPath}`,
+  );
+  const kc = new KubeConfig();
+  kc.loadFromFile(local.kubeconfigPath);
+  return { kc, local };
+}
+
+async function removeUrlModeConfigurations(kc: KubeConfig): Promise<void> {
+  const api = kc.makeApiClient(AdmissionregistrationV1Api);
+  await api.deleteValidatingWebhookConfiguration({ name: VALIDATING_CONFIGURATION_NAME }).catch(() => undefined);
+  await api.deleteMutatingWebhookConfiguration({ name: MUTATING_CONFIGURATION_NAME }).catch(() => undefined);
+}
+
+export function runCommand(): Command {
+  return withReconcilerOptions(
+    new Command("run")
+      .description("Run the webhooks and the reconciler in one process (local use)")
+      .option("--kubeconfig <file>", "kubeconfig (default: KUBECONFIG, ~/.kube/config)")
+      .option("--local-if-no-cluster", "start the local control plane when no cluster is configured", false)
+      .option("--install", "install the CRD and register the webhooks in url mode (implied on the local control plane)", false)
+      .option("--webhook-port <port>", "HTTPS port of the webhooks", parsePort, WEBHOOK_PORT)
+      .option("--cert-dir <dir>", "folder keeping the webhook's CA and certificate", "certs/local"),
+  )
+    .option("--metrics-bind-address <addr>", "plain-HTTP /healthz, /readyz, /metrics; 0 disables", "0")
+    .action(async (opts: RunOptions) => {
+      const { kc, local } = await connect(opts);
+      const install = opts.install || local !== null;
+      if (install) {
+        await installCrd(kc);
+        logger.info("installed the Discourse CRD");
+      }
+      const webhook = await startWebhookComponent(kc, { ...opts, ...(install ? { urlHost: "127.0.0.1" } : {}) });
+      const reconciler = await startReconcilerComponent(kc, opts);
+      let ready = false;
+      void reconciler.ready.then(() => {
+        ready = true;
+        logger.info("operator ready: webhooks serving, reconciler watching");
+      });
+      const probes = await startProbes(opts.metricsBindAddress, () => ready, reconciler);
+      onShutdown(async () => {
+        probes?.close();
+        await reconciler.stop();
+        await webhook.close();
+        if (install) await removeUrlModeConfigurations(kc);
+        await local?.stop();
+      });
+    });
+}
