@@ -125,6 +125,7 @@ class Controller {
     this.queue = queue;
     queue.start((key) => this.reconcileKey(key));
     this.resyncNow();
+    void this.sweepOrphans();
     const period = this.opts.resyncPeriodMs ?? 600_000;
     this.resyncTimer = setInterval(() => {
       this.resyncNow();

@@ -48,6 +48,7 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(private readonly client: KubeClient, private readonly opts: LeaderElectionOptions, private readonly logger: Logger) {
@@ -71,6 +72,7 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.wake?.();
     await this.loop;
     if (release && this.leading) {
       try {
@@ -108,7 +110,10 @@ export class LeaderElector {
         this.logger.warn({ identity: this.identity, lease: this.leaseName }, "lost leadership: could not renew the lease");
         onStopped();
       }
-      await new Promise<void>((r) => (this.timer = setTimeout(r, this.retryMs)));
+      await new Promise<void>((r) => {
+        this.wake = r;
+        this.timer = setTimeout(r, this.retryMs);
+      });
     }
   }
 

@@ -34,7 +34,7 @@ describe("WorkQueue", () => {
     const q = new WorkQueue();
     const seen: string[] = [];
     for (const k of ["a", "b", "a", "a", "b", "c"]) q.add(k);
-    q.start(async (k) => { seen.push(k); });
+    q.start((k) => { seen.push(k); return Promise.resolve(); });
     await sleep(20);
     expect(seen).to.deep.equal(["a", "b", "c"]);
   });
@@ -71,9 +71,9 @@ describe("WorkQueue", () => {
     const times: number[] = [];
     const delays: number[] = [];
     const q = new WorkQueue({ backoff: { baseMs: 10, maxMs: 1000 }, onError: (_k, _e, d) => delays.push(d) });
-    q.start(async () => {
+    q.start(() => {
       times.push(Date.now());
-      if (times.length < 4) throw new Error("boom");
+      return times.length < 4 ? Promise.reject(new Error("boom")) : Promise.resolve();
     });
     q.add("a");
     await sleep(150);
