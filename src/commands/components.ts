@@ -80,14 +80,19 @@ export async function startProbes(address: string, ready: () => boolean, handle?
 }
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once.
+ * Runs `stop` once on SIGTERM or SIGINT, then exits; a later second signal exits at once.
  * In-flight work drains inside `stop`.
  */
 export function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince = 0;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    // npm forwards the terminal's signal, so one Ctrl-C can arrive twice: only a
+    // signal more than a second after the first forces an exit.
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince > 1000) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
     logger.info({ signal }, `received ${signal}, draining in-flight work`);
     stop()
       .then(() => process.exit(0))

@@ -4,6 +4,7 @@
  * Its state is in .envtest/cluster/ and its admin kubeconfig in .envtest/kubeconfig.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "./binaries.js";
 import { startControlPlane } from "./launcher.js";
@@ -21,6 +22,26 @@ interface State {
   dir: string;
 }
 
+/** Whether the apiserver of `server` (https://127.0.0.1:PORT) accepts connections. */
+async function reachable(server: string): Promise<boolean> {
+  const url = new URL(server);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on("error", () => resolve(false));
+    socket.on("close", () => resolve(false));
+  });
+}
+
+/** The recorded control plane, when every process is alive and its apiserver answers. */
+async function runningState(): Promise<State | null> {
+  const state = readState();
+  return state && state.pids.every((p) => alive(p)) && (await reachable(state.server)) ? state : null;
+}
+
 function readState(): State | null {
   if (!existsSync(STATE_PATH)) return null;
   return JSON.parse(readFileSync(STATE_PATH, "utf8")) as State;
@@ -31,12 +52,12 @@ function readState(): State | null {
  * @returns the admin kubeconfig path.
  */
 export async function clusterUp(): Promise<string> {
-  const state = readState();
-  if (state && state.pids.every((p) => alive(p))) {
+  const state = await runningState();
+  if (state) {
     console.error(`local control plane already running at ${state.server}`);
     return KUBECONFIG_PATH;
   }
-  if (state) await clusterDown();
+  if (readState()) await clusterDown();
   mkdirSync(ENVTEST_DIR, { recursive: true });
   rmSync(CLUSTER_DIR, { recursive: true, force: true });
   const started = Date.now();
@@ -74,11 +95,10 @@ export interface LocalCluster {
  * reaper if it crashes). Its kubeconfig is .envtest/kubeconfig either way.
  */
 export async function startOrReuseLocalCluster(): Promise<LocalCluster> {
-  const state = readState();
-  if (state && state.pids.every((p) => alive(p))) {
+  if (await runningState()) {
     return { kubeconfigPath: KUBECONFIG_PATH, owned: false, stop: async () => undefined };
   }
-  if (state) await clusterDown();
+  if (readState()) await clusterDown();
   mkdirSync(ENVTEST_DIR, { recursive: true });
   rmSync(CLUSTER_DIR, { recursive: true, force: true });
   const cp = await startControlPlane({ dir: CLUSTER_DIR, owner: process.pid });
