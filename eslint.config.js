@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".envtest/", ".bench/", "test/envtest/*.go"] },
+  { ignores: ["dist/", "node_modules/", ".envtest/", ".bench/", "scratch/", "certs/local/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

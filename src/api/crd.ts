@@ -27,8 +27,8 @@ export function discourseOpenApiSchema(): JsonSchema {
       apiVersion: { type: "string", description: "APIVersion defines the versioned schema of this representation of an object." },
       kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents." },
       metadata: { type: "object" },
-      spec: toStructural(DiscourseSpec as unknown as JsonSchema),
-      status: toStructural(DiscourseStatus as unknown as JsonSchema),
+      spec: toStructural(DiscourseSpec),
+      status: toStructural(DiscourseStatus),
     },
   };
 }
@@ -54,7 +54,7 @@ export function discourseCrd(): V1CustomResourceDefinition {
         },
       ],
     },
-  } as V1CustomResourceDefinition;
+  };
 }
 
 export { API_VERSION };

@@ -6,6 +6,13 @@ import { discourseOpenApiSchema } from "./crd.js";
 import { API_VERSION, KIND, SHORT_NAME } from "./constants.js";
 import type { JsonSchema } from "./structural.js";
 
+/** A schema keyword's value as text: primitives as they are, anything else as JSON. */
+function text(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return v === undefined ? "" : JSON.stringify(v);
+}
+
 interface Row {
   path: string;
   type: string;
@@ -17,25 +24,25 @@ function typeOf(s: JsonSchema): string {
   if (s["x-kubernetes-int-or-string"] === true) return "quantity (int or string)";
   if (s.type === "array") return `[]${typeOf((s.items as JsonSchema | undefined) ?? {})}`;
   if (s.type === "object" && s.additionalProperties) return `map[string]${typeOf(s.additionalProperties as JsonSchema)}`;
-  return String(s.type ?? "object");
+  return text(s.type ?? "object");
 }
 
 function constraintsOf(s: JsonSchema, required: boolean): string {
   const out: string[] = [];
   if (required) out.push("required");
   if (Array.isArray(s.enum)) out.push(`one of ${s.enum.map((v) => `\`${String(v)}\``).join(", ")}`);
-  if (s.minimum !== undefined || s.maximum !== undefined) out.push(`${String(s.minimum ?? "")}..${String(s.maximum ?? "")}`);
-  if (s.minItems !== undefined || s.maxItems !== undefined) out.push(`${String(s.minItems ?? 0)} to ${String(s.maxItems ?? "∞")} items`);
-  if (s.maxLength !== undefined) out.push(`at most ${String(s.maxLength)} chars`);
-  if (s.format !== undefined) out.push(`format ${String(s.format)}`);
+  if (s.minimum !== undefined || s.maximum !== undefined) out.push(`${text(s.minimum)}..${text(s.maximum)}`);
+  if (s.minItems !== undefined || s.maxItems !== undefined) out.push(`${text(s.minItems ?? 0)} to ${text(s.maxItems ?? "∞")} items`);
+  if (s.maxLength !== undefined) out.push(`at most ${text(s.maxLength)} chars`);
+  if (s.format !== undefined) out.push(`format ${text(s.format)}`);
   if (s.default !== undefined) out.push(`default \`${JSON.stringify(s.default)}\``);
   const rules = s["x-kubernetes-validations"];
-  if (Array.isArray(rules)) out.push(...rules.map((r) => `CEL: \`${String((r as JsonSchema).rule)}\``));
+  if (Array.isArray(rules)) out.push(...rules.map((r) => `CEL: \`${text((r as JsonSchema).rule)}\``));
   return out.join("; ");
 }
 
 function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void {
-  rows.push({ path, type: typeOf(s), description: String(s.description ?? ""), constraints: constraintsOf(s, required) });
+  rows.push({ path, type: typeOf(s), description: text(s.description), constraints: constraintsOf(s, required) });
   const item = s.type === "array" ? (s.items as JsonSchema | undefined) : undefined;
   const props = (item ?? s).properties as Record<string, JsonSchema> | undefined;
   const req = new Set(((item ?? s).required as string[] | undefined) ?? []);

@@ -36,15 +36,20 @@ export function toStructural(schema: JsonSchema): JsonSchema {
   return convert(plain);
 }
 
-function convert(node: JsonSchema): JsonSchema {
-  if (Array.isArray(node.anyOf)) {
-    const values = literalEnum(node.anyOf);
-    if (values) {
-      const { anyOf: _a, ...rest } = node;
-      return { ...rest, type: typeof values[0] === "string" ? "string" : "integer", enum: values };
-    }
-    if (node["x-kubernetes-int-or-string"] === true) return intOrString(node);
+/** A union node as apiextensions wants it: literals → enum, int-or-string kept; null for other nodes. */
+function convertUnion(node: JsonSchema): JsonSchema | null {
+  if (!Array.isArray(node.anyOf)) return null;
+  const values = literalEnum(node.anyOf);
+  if (values) {
+    const { anyOf: _a, ...rest } = node;
+    return { ...rest, type: typeof values[0] === "string" ? "string" : "integer", enum: values };
   }
+  return node["x-kubernetes-int-or-string"] === true ? intOrString(node) : null;
+}
+
+function convert(node: JsonSchema): JsonSchema {
+  const union = convertUnion(node);
+  if (union) return union;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "$id" || key === "const") continue;

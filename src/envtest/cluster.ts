@@ -96,7 +96,7 @@ export interface LocalCluster {
  */
 export async function startOrReuseLocalCluster(): Promise<LocalCluster> {
   if (await runningState()) {
-    return { kubeconfigPath: KUBECONFIG_PATH, owned: false, stop: async () => undefined };
+    return { kubeconfigPath: KUBECONFIG_PATH, owned: false, stop: () => Promise.resolve() };
   }
   if (readState()) await clusterDown();
   mkdirSync(ENVTEST_DIR, { recursive: true });

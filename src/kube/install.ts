@@ -10,6 +10,10 @@ import { registerWebhooks } from "../../webhooks/configurations/register-webhook
 import type { WebhookEndpoint } from "../../webhooks/configurations/build-configurations.js";
 import { discourseCrd } from "../api/crd.js";
 
+interface EstablishedProbe {
+  status?: { conditions?: Array<{ type: string; status: string }> };
+}
+
 /**
  * Applies the Discourse CRD and waits until it is Established.
  * @param timeoutMs - how long to wait for Established (default 30 s).
@@ -21,9 +25,7 @@ export async function installCrd(kc: KubeConfig, timeoutMs = 30_000): Promise<vo
   await client.apply(crd);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const live = (await client.get({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name })) as
-      | (KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } })
-      | null;
+    const live = (await client.get({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name })) as EstablishedProbe | null;
     if (live?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True")) return;
     if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} not Established after ${timeoutMs} ms`);
     await sleep(100);

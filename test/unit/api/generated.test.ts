@@ -20,7 +20,7 @@ describe("generated files", () => {
     const problems: string[] = [];
     for (const [path, s] of fields(spec, "spec")) {
       if (path === "spec.developerEmails" || path.endsWith("[]")) continue;
-      const d = String(s.description ?? "");
+      const d = typeof s.description === "string" ? s.description : "";
       if (!d) problems.push(`${path}: no description`);
       if (s.default !== undefined && !/Defaults to /.test(d)) problems.push(`${path}: has a default but no "Defaults to"`);
     }
