@@ -1,0 +1,112 @@
+/**
+ * The operator as a user runs it: `discourse-operator run` in its own process
+ * against the test control plane, then kubectl as a user types it.
+ */
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { env, kubectl, newNamespace } from "../hooks/control-plane.js";
+
+const CLI = join(import.meta.dirname, "..", "..", "src", "cli.ts");
+
+interface Operator {
+  child: ChildProcess;
+  lines: () => Array<Record<string, unknown>>;
+}
+
+function startOperator(certDir: string): Operator {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CLI, "run", "--install", "--webhook-port", "0", "--cert-dir", certDir, "--kubeconfig", env().kubeconfigPath],
+    { env: { ...process.env, LOG_FORMAT: "json", LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const lines = () =>
+    out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { child, lines };
+}
+
+async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(200);
+  }
+}
+
+describe("discourse-operator run, driven with kubectl", function () {
+  let op: Operator;
+  let certDir: string;
+  let ns: string;
+
+  before(async function () {
+    certDir = mkdtempSync(join(tmpdir(), "operator-certs-"));
+    op = startOperator(certDir);
+    await eventually("operator ready", 60_000, async () => (op.lines().some((l) => l.msg === "operator ready: webhooks serving, reconciler watching") ? true : undefined));
+    ns = await newNamespace("e2e-operator");
+  });
+
+  after(async function () {
+    op.child.kill("SIGTERM");
+    await new Promise((resolve) => op.child.once("exit", resolve));
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it("reconciles the three sample forums: kubectl get dsc lists them and every child exists", async () => {
+    const apply = await kubectl(["apply", "-n", ns, "-k", "manifests/samples/"]);
+    expect(apply.code, apply.stderr).to.equal(0);
+    const get = await kubectl(["get", "dsc", "-n", ns]);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s+${n}\\.web\\.cern\\.ch`, "m"));
+    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "deployment.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "job.batch/root-forum-migrate-3-5-2", "secret/root-forum-db-credentials"];
+    const names = await eventually("every child of root-forum", 30_000, async () => {
+      const res = await kubectl(["get", "deploy,statefulset,svc,cm,pvc,pdb,ingress,networkpolicy,job,secret", "-n", ns, "-l", "app.kubernetes.io/instance=root-forum", "-o", "name"]);
+      return expected.every((e) => res.stdout.includes(e)) ? res.stdout : undefined;
+    });
+    expect(names.split("\n").filter(Boolean)).to.include.members(expected);
+  });
+
+  it("rejects a malformed forum with every problem named by its field", async () => {
+    const res = await kubectl(["apply", "-n", ns, "-f", "manifests/samples/invalid/clashing-forum.yaml"]);
+    expect(res.code).to.not.equal(0);
+    expect(res.stderr).to.include('The Discourse "clashing-forum" is invalid:');
+    for (const field of ["spec.hostname: Duplicate value", "spec.developerEmails[1]: Duplicate value", "spec.resources.web.requests.cpu: Invalid value", "spec.env[0].name: Forbidden"]) {
+      expect(res.stderr).to.include(field);
+    }
+  });
+
+  it("documents defaults in kubectl explain", async () => {
+    const res = await kubectl(["explain", "discourse.spec.replicas"]);
+    expect(res.code, res.stderr).to.equal(0);
+    expect(res.stdout).to.include("Defaults to 1");
+  });
+
+  it("puts a hand-scaled web Deployment back, with one log line and an Event", async () => {
+    await eventually("root-forum web deployment", 30_000, async () => ((await kubectl(["get", "deploy/root-forum-web", "-n", ns])).code === 0 ? true : undefined));
+    const scale = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
+    expect(scale.code, scale.stderr).to.equal(0);
+    await eventually("replicas back to 3", 5_000, async () => ((await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3" ? true : undefined));
+    const line = await eventually("the drift log line", 5_000, async () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"));
+    expect(line.namespace).to.equal(ns);
+    const events = await kubectl(["get", "events", "-n", ns, "--field-selector", "reason=DriftCorrected", "-o", "jsonpath={.items[*].message}"]);
+    expect(events.stdout).to.include("corrected drift in Deployment root-forum-web: spec.replicas 7 → 3");
+  });
+
+  it("never writes a Secret value to its log", async () => {
+    const secret = await kubectl(["get", "secret", "root-forum-db-credentials", "-n", ns, "-o", "jsonpath={.data.password}"]);
+    const password = Buffer.from(secret.stdout, "base64").toString("utf8");
+    expect(password.length).to.be.at.least(32);
+    const all = JSON.stringify(op.lines());
+    expect(all).to.not.include(password);
+    expect(all).to.not.include(secret.stdout);
+  });
+});
