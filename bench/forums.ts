@@ -1,0 +1,74 @@
+/**
+ * The forums the benchmarks create: the ROOT forum sample
+ * (manifests/samples/root-forum.yaml: 3 web pods, 2 sidekiq, managed
+ * PostgreSQL and Redis, plugins, SMTP, Ingress, PDB, NetworkPolicy) under
+ * another name and hostname, its credentials Secret as the mutating webhook
+ * would make it, and the children the reconciler must create for it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { DefaultedDiscourse, Discourse } from "../src/api/types.js";
+import { REPO_ROOT } from "../src/envtest/binaries.js";
+import { buildAll, type DesiredChild } from "../reconciler/builders/index.js";
+import { buildCredentialsSecret } from "../webhooks/credentials/build-credentials-secret.js";
+import { generatePassword } from "../webhooks/credentials/generate-password.js";
+import { managedDatabaseHost } from "../webhooks/credentials/plan-credentials.js";
+import { applyDefaults } from "../webhooks/defaulting/apply-defaults.js";
+
+/** The sample every benchmark forum is made from. */
+export const SAMPLE_PATH = join(REPO_ROOT, "manifests", "samples", "root-forum.yaml");
+
+/** Name of the i-th benchmark forum. */
+export function forumName(i: number): string {
+  return `forum-${String(i).padStart(4, "0")}`;
+}
+
+/**
+ * The sample under `name` in `namespace`, with hostname `<name>.bench.example.org`
+ * and without deletion protection (the benchmark deletes what it made).
+ */
+export function forumObject(name: string, namespace: string): Discourse {
+  const sample = parse(readFileSync(SAMPLE_PATH, "utf8")) as Discourse;
+  return {
+    ...sample,
+    metadata: { name, namespace },
+    spec: { ...sample.spec, hostname: `${name}.bench.example.org`, deletionProtection: false },
+  };
+}
+
+/** The forum after defaulting (no OpenShift Routes on the local control plane). */
+export function defaulted(obj: Discourse): DefaultedDiscourse {
+  return applyDefaults(obj, { routeApiAvailable: false });
+}
+
+/** The credentials Secret the mutating webhook creates on CREATE (same builder, same labels). */
+export function credentialsSecret(d: DefaultedDiscourse): object {
+  const name = d.metadata.name ?? "";
+  const db = d.spec.database;
+  const plan = {
+    namespace: d.metadata.namespace ?? "",
+    instance: name,
+    secretName: db.credentialsSecret,
+    username: db.user,
+    host: db.host ? db.host : managedDatabaseHost(name),
+    port: db.port,
+    dbname: db.name,
+    sslMode: db.sslMode,
+  };
+  return buildCredentialsSecret(plan, generatePassword());
+}
+
+/**
+ * The children the reconciler creates for `d`: every non-null entry of buildAll
+ * but the `patchIfExists` ones (the credentials Secret exists before, the
+ * database claim is made by the StatefulSet controller).
+ */
+export function createdChildren(d: DefaultedDiscourse): DesiredChild[] {
+  return buildAll(d).filter((c) => c.object !== null && c.mode !== "patchIfExists");
+}
+
+/** `Kind/name`, the key the watchers use. */
+export function childKey(kind: string, name: string): string {
+  return `${kind}/${name}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The reconciler as the operator runs it, in its own process
+ * (`node --import tsx src/cli.ts reconciler`), so its resident memory is its
+ * own; its Prometheus /metrics tells the write requests and reconciles.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, readFileSync } from "node:fs";
+import { get } from "node:http";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../src/envtest/launcher.js";
+import { REPO_ROOT } from "../src/envtest/binaries.js";
+
+export interface OperatorOptions {
+  kubeconfigPath: string;
+  /** Watch only this namespace. */
+  namespace: string;
+  /** Full resync period, seconds. */
+  resyncPeriodS: number;
+  /** Where its log goes. */
+  logPath: string;
+}
+
+export interface OperatorProcess {
+  pid: number;
+  metricsPort: number;
+  /** Sum of a counter over its labels, from /metrics. */
+  counter(name: string): Promise<number>;
+  /** VmRSS of the process, MiB. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+function fetchText(port: number, path: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    }).on("error", reject);
+  });
+}
+
+/** Sum of every sample of the counter `name` in Prometheus text. */
+export function sumCounter(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(name) || (line[name.length] !== "{" && line[name.length] !== " ")) continue;
+    sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}
+
+/** VmRSS of `pid` in MiB, from /proc/<pid>/status. */
+export function rssMbOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+async function waitReady(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the operator exited with code ${child.exitCode}`);
+    const res = await fetchText(port, "/readyz").catch(() => ({ status: 0, text: "" }));
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error("the operator was not ready in time");
+    await sleep(100);
+  }
+}
+
+/** Starts the reconciler and resolves once its informers have listed everything. */
+export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
+  const metricsPort = await freePort();
+  const args = [
+    "--import", "tsx", join(REPO_ROOT, "src", "cli.ts"), "reconciler",
+    "--kubeconfig", opts.kubeconfigPath,
+    "--namespace", opts.namespace,
+    "--resync-period", `${opts.resyncPeriodS}s`,
+    "--metrics-bind-address", `127.0.0.1:${metricsPort}`,
+  ];
+  const log = openSync(opts.logPath, "w");
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, LOG_FORMAT: "json" }, stdio: ["ignore", log, log] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const pid = child.pid ?? 0;
+  try {
+    await waitReady(child, metricsPort, 60_000);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
+  }
+  return {
+    pid,
+    metricsPort,
+    counter: async (name) => sumCounter((await fetchText(metricsPort, "/metrics")).text, name),
+    rssMb: () => rssMbOf(pid),
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

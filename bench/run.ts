@@ -1,0 +1,134 @@
+/**
+ * `npm run bench` (issue 6): starts its own local control plane and measures,
+ * in this order (each step's reason in docs/benchmarks.md):
+ * 1. reconcile.converge_s: the operator (child process) converges N forums;
+ * 2. drift.*: deleted children are recreated (after kube-controller-manager settled);
+ * 3. idle.writes_per_resync: one full resync of the converged forums;
+ * 4. memory.rss_mb: the operator's VmRSS; the operator stops;
+ * 5. webhook.*: autocannon against the operator's webhook and a bare node:https server;
+ * 6. admission.added_*: dry-run creates through the apiserver, webhooks registered vs not;
+ * 7. reconcile.floor_s: the same objects from a plain parallel client, no operator.
+ * Prints a table and writes `.bench/latest.json` (the issue's keys, flat and
+ * dotted) and `.bench/latest.detail.json` (machine, raw samples, per-mode latencies).
+ *
+ * Usage: npm run bench [-- --instances N] [--drift-trials N] [--duration S]
+ */
+import { mkdirSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../src/envtest/binaries.js";
+import { measureAdmission } from "./admission.js";
+import { parseArgs } from "./args.js";
+import { ChildWatcher } from "./child-watcher.js";
+import { startBenchCluster, type BenchCluster } from "./cluster.js";
+import { measureDrift } from "./drift.js";
+import { measureIdle } from "./idle.js";
+import { measureMemory } from "./memory.js";
+import { startOperator, type OperatorProcess } from "./operator-process.js";
+import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
+import { KEYS, rounded, table, writeJson, type Figures } from "./report.js";
+import { settle } from "./settle.js";
+import { round } from "./stats.js";
+import { measureWebhook } from "./webhook.js";
+import { startBenchWebhook, type BenchWebhook } from "./webhook-server.js";
+
+const OUT = join(REPO_ROOT, ".bench");
+const RESYNC_PERIOD_S = 30;
+const CONVERGE_TIMEOUT_MS = 10 * 60_000;
+
+const t00 = performance.now();
+function step(text: string): void {
+  console.log(`[bench ${round((performance.now() - t00) / 1000, 1)}s] ${text}`);
+}
+
+interface Running {
+  cluster?: BenchCluster;
+  operator?: OperatorProcess;
+  webhook?: BenchWebhook;
+  watcher?: ChildWatcher;
+}
+
+async function operatorPhase(r: Running, cluster: BenchCluster, instances: number, driftTrials: number, detail: Record<string, unknown>): Promise<Partial<Figures>> {
+  const ns = await cluster.namespace("bench-operator");
+  const { forums, keys } = planForums(instances, ns);
+  await createSecrets(cluster, ns, forums);
+  r.operator = await startOperator({ kubeconfigPath: cluster.plane.kubeconfigPath, namespace: ns, resyncPeriodS: RESYNC_PERIOD_S, logPath: join(OUT, "operator.log") });
+  step(`operator ready (pid ${r.operator.pid}); converging ${instances} forums (${keys.length} children)`);
+  const converge = await measureConverge(cluster, ns, forums, keys, CONVERGE_TIMEOUT_MS);
+  step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
+  detail.podsAfterConverge = await settle(cluster, ns);
+  r.watcher = await ChildWatcher.start(cluster.kc, ns);
+  await r.watcher.waitForAll(keys, 60_000);
+  step(`drift: ${driftTrials} trials`);
+  const drift = await measureDrift(cluster, r.watcher, ns, { instances, trials: driftTrials, timeoutMs: 30_000 });
+  detail.driftSamplesMs = drift.samples.map((s) => round(s, 1));
+  step(`idle: waiting for one full resync (period ${RESYNC_PERIOD_S} s)`);
+  const idle = await measureIdle(r.operator, { instances, resyncPeriodS: RESYNC_PERIOD_S, quietMs: 3000 });
+  detail.idleReconciles = idle.reconciles;
+  const memory = await measureMemory(r.operator);
+  r.watcher.stop();
+  await r.operator.stop();
+  r.operator = undefined;
+  return { "reconcile.converge_s": converge, ...drift.figures, ...idle.figures, ...memory };
+}
+
+async function webhookPhase(r: Running, cluster: BenchCluster, durationS: number, detail: Record<string, unknown>): Promise<Partial<Figures>> {
+  const ns = await cluster.namespace("bench-webhook");
+  r.webhook = await startBenchWebhook(cluster, join(OUT, "webhook.log"));
+  step(`webhook: autocannon, ${durationS} s per run`);
+  const webhook = await measureWebhook(r.webhook, ns, { durationS, connections: 10, scratchDir: OUT });
+  step("admission: dry-run creates, webhooks registered vs unregistered");
+  const admission = await measureAdmission(cluster, r.webhook, ns, { rounds: 2, perRound: 100 });
+  detail.admission = admission.detail;
+  await r.webhook.close();
+  r.webhook = undefined;
+  return { ...webhook, ...admission.figures };
+}
+
+async function floorPhase(cluster: BenchCluster, instances: number): Promise<number> {
+  const ns = await cluster.namespace("bench-floor");
+  const { forums, keys } = planForums(instances, ns);
+  await createSecrets(cluster, ns, forums);
+  step(`floor: ${keys.length} objects from a plain parallel client`);
+  return measureFloor(cluster, ns, forums, keys, CONVERGE_TIMEOUT_MS);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), process.env);
+  mkdirSync(OUT, { recursive: true });
+  const r: Running = {};
+  const detail: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    args,
+  };
+  try {
+    step("starting the local control plane");
+    const cluster = (r.cluster = await startBenchCluster());
+    const op = await operatorPhase(r, cluster, args.instances, args.driftTrials, detail);
+    const wh = await webhookPhase(r, cluster, args.durationS, detail);
+    const floor = await floorPhase(cluster, args.instances);
+    const converge = op["reconcile.converge_s"] ?? NaN;
+    const figures = rounded({
+      ...op, ...wh,
+      "reconcile.instances": args.instances,
+      "reconcile.floor_s": floor,
+      "reconcile.ratio": converge / floor,
+    } as Figures);
+    const ordered = Object.fromEntries(KEYS.map((k) => [k, figures[k]]));
+    writeJson(join(OUT, "latest.json"), ordered);
+    writeJson(join(OUT, "latest.detail.json"), detail);
+    step("done");
+    console.log(`\n${table(figures)}\n\nwrote .bench/latest.json and .bench/latest.detail.json`);
+  } finally {
+    r.watcher?.stop();
+    await r.operator?.stop();
+    await r.webhook?.close();
+    await r.cluster?.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exitCode = 1;
+});
