@@ -34,7 +34,7 @@ function startOperator(certDir: string): Operator {
   return { child, lines };
 }
 
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -52,7 +52,7 @@ describe("discourse-operator run, driven with kubectl", function () {
   before(async function () {
     certDir = mkdtempSync(join(tmpdir(), "operator-certs-"));
     op = startOperator(certDir);
-    await eventually("operator ready", 60_000, async () => (op.lines().some((l) => l.msg === "operator ready: webhooks serving, reconciler watching") ? true : undefined));
+    await eventually("operator ready", 60_000, () => (op.lines().some((l) => l.msg === "operator ready: webhooks serving, reconciler watching") ? true : undefined));
     ns = await newNamespace("e2e-operator");
   });
 
@@ -95,7 +95,7 @@ describe("discourse-operator run, driven with kubectl", function () {
     const scale = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
     expect(scale.code, scale.stderr).to.equal(0);
     await eventually("replicas back to 3", 5_000, async () => ((await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3" ? true : undefined));
-    const line = await eventually("the drift log line", 5_000, async () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"));
+    const line = await eventually("the drift log line", 5_000, () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"));
     expect(line.namespace).to.equal(ns);
     const events = await kubectl(["get", "events", "-n", ns, "--field-selector", "reason=DriftCorrected", "-o", "jsonpath={.items[*].message}"]);
     expect(events.stdout).to.include("corrected drift in Deployment root-forum-web: spec.replicas 7 → 3");
