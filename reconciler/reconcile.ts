@@ -14,7 +14,7 @@
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext, ChildAction } from "./apply/apply-child.js";
-import { buildAll, dbInitJobName, migrateJobName, postgresqlName, webName } from "./builders/index.js";
+import { buildAll, type BuildOptions, dbInitJobName, migrateJobName, postgresqlName, webName } from "./builders/index.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { splitKey } from "./informer/object-cache.js";
 import { computeStatus, invalidStatus, pausedStatus } from "./status/compute-status.js";
@@ -58,11 +58,28 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
   const defaulted: DefaultedDiscourse = { ...check.obj, metadata: obj.metadata as unknown as DefaultedDiscourse["metadata"] };
   const plan = planVersion(defaulted, migrateJobName(defaulted), live(ctx, "Deployment", defaulted, webName(defaulted)), live(ctx, "Job", defaulted, migrateJobName(defaulted)));
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
-  const result = await applyChildren(applyCtx, buildAll(defaulted, plan.appImage ? { appImage: plan.appImage } : {}));
+  const result = await applyChildren(applyCtx, buildAll(defaulted, buildOptions(ctx, defaulted, plan)));
   const next = computeStatus(status, statusFacts(ctx, defaulted, plan, result.actions, result.error), now);
   await writeStatus(ctx, obj, next);
   if (result.error) throw new Error(`could not reconcile every child: ${result.error}`);
   return plan.waitingFor ? "upgrading" : "reconciled";
+}
+
+/**
+ * Facts from the live objects the builders need: the image web and sidekiq keep
+ * until a migration finishes, and the storage of the StatefulSet's existing
+ * volumeClaimTemplate (immutable: a larger spec.database.storage.size grows the
+ * claim itself, through the builders' claim-resize entry).
+ */
+function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan): BuildOptions {
+  const sts = live(ctx, "StatefulSet", obj, postgresqlName(obj)) as
+    | { spec?: { volumeClaimTemplates?: Array<{ spec?: { resources?: { requests?: { storage?: unknown } } } }> } }
+    | undefined;
+  const storage = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage;
+  return {
+    ...(plan.appImage ? { appImage: plan.appImage } : {}),
+    ...(typeof storage === "string" ? { liveDatabaseClaimTemplateStorage: storage } : {}),
+  };
 }
 
 function live(ctx: ReconcileContext, kind: string, obj: DefaultedDiscourse, name: string): KubeObject | undefined {

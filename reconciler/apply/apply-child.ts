@@ -10,6 +10,7 @@ import type { KubeClient, KubeObject, ObjectRef } from "../client/kube-client.js
 import type { EventRecorder } from "../events/event-recorder.js";
 import { APPLIED_HASH_ANNOTATION, appliedHash } from "./applied-hash.js";
 import type { ChildStore } from "./child-store.js";
+import { holdUnboundClaimSize } from "./claim-growth.js";
 import { describeDrift, findDrift } from "./compare.js";
 
 export interface ApplyContext {
@@ -63,11 +64,12 @@ export interface ApplyOptions {
  * Brings one child to its desired state.
  * @returns what was done; throws the API error when the write fails (after recording a Warning Event).
  */
-export async function applyChild(ctx: ApplyContext, desired: KubeObject, opts: ApplyOptions = {}): Promise<ChildAction> {
-  const { kind } = desired;
-  const { name, namespace } = desired.metadata;
-  const ref = { apiVersion: desired.apiVersion, kind, namespace, name };
+export async function applyChild(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions = {}): Promise<ChildAction> {
+  const { kind } = wanted;
+  const { name, namespace } = wanted.metadata;
+  const ref = { apiVersion: wanted.apiVersion, kind, namespace, name };
   const live = await liveObject(ctx, ref, opts.adoptOnly === true);
+  const desired = holdUnboundClaimSize(wanted, live);
   if (!live && opts.adoptOnly) return { action: "missing", kind, name };
   if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
   const hash = appliedHash(desired);

@@ -24,6 +24,7 @@ export const CONTROLLERS = [
   "serviceaccount-token",
   "root-ca-cert-publisher",
   "pvc-protection",
+  "persistentvolume-binder",
   "deployment",
   "replicaset",
   "statefulset",
