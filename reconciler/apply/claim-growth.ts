@@ -24,5 +24,5 @@ export function holdUnboundClaimSize(desired: KubeObject, live: KubeObject | und
   if (claim.status?.phase === "Bound" || liveStorage === undefined) return desired;
   const d = desired as unknown as ClaimShape & KubeObject;
   if (d.spec?.resources?.requests?.storage === undefined) return desired;
-  return { ...d, spec: { ...d.spec, resources: { ...d.spec.resources, requests: { ...d.spec.resources.requests, storage: liveStorage } } } } as KubeObject;
+  return { ...d, spec: { ...d.spec, resources: { ...d.spec.resources, requests: { ...d.spec.resources.requests, storage: liveStorage } } } };
 }
