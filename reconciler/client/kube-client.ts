@@ -6,6 +6,7 @@
  */
 import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
+import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { resourcePath, resourceType } from "./resources.js";
 
 /** A Kubernetes object as JSON. */
@@ -88,7 +89,7 @@ export class KubeClient {
   private readonly api: RawApi;
 
   constructor(kc: KubeConfig, private readonly onWrite: WriteObserver = () => undefined) {
-    this.api = kc.makeApiClient(RawApi);
+    this.api = makeKeepAliveClient(kc, RawApi);
   }
 
   /** @returns the object, or null when it does not exist (404). */

@@ -5,6 +5,7 @@
  */
 import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { GROUP, PLURAL, VERSION } from "../../src/api/constants.js";
+import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { isPlainObject } from "../admission/object.js";
 import { apiErrorCode } from "../credentials/ensure-credentials-secret.js";
 import { referencedSecretNames } from "./referenced-secrets.js";
@@ -53,9 +54,9 @@ export class KubeFactsSource implements FactsSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** Clients built from a kubeconfig. */
+  /** Clients built from a kubeconfig (connections kept alive: one request per fact, no handshake each). */
   static fromKubeConfig(kc: KubeConfig, options: KubeFactsOptions = {}): KubeFactsSource {
-    const clients = { apis: kc.makeApiClient(ApisApi), core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+    const clients = { apis: makeKeepAliveClient(kc, ApisApi), core: makeKeepAliveClient(kc, CoreV1Api), custom: makeKeepAliveClient(kc, CustomObjectsApi) };
     return new KubeFactsSource(clients, options);
   }
 

@@ -6,6 +6,7 @@
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WEBHOOK_PORT } from "../../src/api/constants.js";
+import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { logger as rootLogger, type Logger } from "../../src/log.js";
 import { defaultCertificateOptions } from "../../certs/dns-names.js";
 import { loadOrCreateCertificates, startCertificateRotation, type CertificateRotation } from "../../certs/rotation.js";
@@ -62,7 +63,7 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<RunningWebhoo
   const server = await startWebhookServer({
     tls: initial.stored.set,
     facts: KubeFactsSource.fromKubeConfig(opts.kc),
-    secrets: opts.kc.makeApiClient(CoreV1Api),
+    secrets: makeKeepAliveClient(opts.kc, CoreV1Api),
     port: opts.port ?? WEBHOOK_PORT,
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
