@@ -72,7 +72,12 @@ describe("reconciler: deletion policies, pause, invalid objects, upgrades", func
     expect(((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas).to.equal(4);
     await kubectlOk(["patch", "dsc", "still", "-n", ns, "--type=merge", "-p", '{"spec":{"paused":false}}']);
     await waitFor("replicas corrected after unpause", async () => ((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas === 1);
-    expect(condition(await getObj(DSC, "Discourse", ns, "still"), "Paused")?.status).to.equal("False");
+    // Status is written last in a reconcile, just after the correction.
+    const unpaused = await waitFor("Paused condition False", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "still");
+      return condition(o, "Paused")?.status === "False" ? o : null;
+    });
+    expect((unpaused.status as { phase?: string }).phase).to.not.equal("Paused");
   });
 
   it("an invalid object (past a missing webhook) gets Degraded and an Event, and no child", async () => {
