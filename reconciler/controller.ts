@@ -167,7 +167,7 @@ class Controller {
     try {
       const outcome = await reconcile(this.context(log), key);
       const durationMs = Math.round(performance.now() - t0);
-      log.info({ durationMs, outcome }, `reconciled ${key}: ${outcome} in ${durationMs} ms`);
+      log.info({ durationMs, outcome }, `reconcile of ${key} done in ${durationMs} ms: ${outcome}`);
       this.metrics.reconciles.inc({ outcome });
     } catch (err) {
       const durationMs = Math.round(performance.now() - t0);

@@ -51,6 +51,7 @@ export interface ReconcilerFlags {
   leaderElect: boolean;
   concurrency: number;
   resyncPeriod: number;
+  orphanSecretGrace: number;
   namespace?: string;
 }
 
@@ -60,6 +61,7 @@ export async function startReconcilerComponent(kc: KubeConfig, flags: Reconciler
     kc,
     concurrency: flags.concurrency,
     resyncPeriodMs: flags.resyncPeriod,
+    orphanSecretGraceMs: flags.orphanSecretGrace,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
     leaderElection: {
       enabled: flags.leaderElect,

@@ -1,5 +1,5 @@
 /** `discourse-operator reconciler`: the reconciler alone. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { onShutdown, startProbes, startReconcilerComponent } from "./components.js";
 import { kubeConfigFrom, parseDuration, parsePositive } from "./options.js";
 
@@ -8,6 +8,7 @@ export interface ReconcilerCliOptions {
   leaderElect: boolean;
   concurrency: number;
   resyncPeriod: number;
+  orphanSecretGrace: number;
   namespace?: string;
   metricsBindAddress: string;
   healthProbeBindAddress: string;
@@ -18,7 +19,12 @@ export function withReconcilerOptions(cmd: Command): Command {
   return cmd
     .option("--leader-elect", "compete for a coordination.k8s.io Lease so only one replica acts", false)
     .option("--concurrency <n>", "Discourse objects reconciled at the same time", parsePositive, 4)
-    .option("--resync-period <duration>", "reconcile every Discourse this often, correcting drift", parseDuration, 600_000)
+    .addOption(new Option("--resync-period <duration>", "reconcile every Discourse this often, correcting drift").argParser(parseDuration).default(600_000, "10m"))
+    .addOption(
+      new Option("--orphan-secret-grace <duration>", "remove a generated credentials Secret whose Discourse never came to exist after this long")
+        .argParser(parseDuration)
+        .default(600_000, "10m"),
+    )
     .option("--namespace <ns>", "watch only this namespace (default: all)");
 }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { describeDrift, findDrift, type FieldDrift } from "../../../reconciler/apply/compare.js";
-import { parseQuantity } from "../../../reconciler/apply/quantity.js";
+import { sameQuantity } from "../../../reconciler/apply/quantity.js";
 
 const live = {
   metadata: { name: "f-web", labels: { a: "1", extra: "x" }, resourceVersion: "5", managedFields: [] },
@@ -39,7 +39,17 @@ describe("describeDrift", () => {
   });
 });
 
-describe("parseQuantity", () => {
-  const cases = [["1Gi", 2 ** 30], ["1073741824", 2 ** 30], ["500m", 0.5], ["1e3", 1000], ["10G", 1e10], ["abc", null], ["1.5Ki", 1536]] as const;
-  for (const [q, want] of cases) it(`${q}`, () => expect(parseQuantity(q)).to.equal(want));
+describe("sameQuantity", () => {
+  const cases: [unknown, unknown, boolean][] = [
+    ["1Gi", "1073741824", true],
+    ["1Gi", "1024Mi", true],
+    ["500m", "0.5", true],
+    ["1e3", "1k", true],
+    ["10G", 1e10, true],
+    ["1.5Ki", 1536, true],
+    ["1Gi", "1G", false],
+    ["abc", "abc", false],
+    [undefined, "1", false],
+  ];
+  for (const [a, b, want] of cases) it(`${String(a)} vs ${String(b)}: ${want}`, () => expect(sameQuantity(a, b)).to.equal(want));
 });
