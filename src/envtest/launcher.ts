@@ -119,7 +119,7 @@ function apiserverArgs(f: Record<string, string>, port: number, etcdPort: number
     `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
     `--service-account-key-file=${f.saPub}`,
     `--service-account-signing-key-file=${f.saKey}`,
-    "--service-cluster-ip-range=10.0.0.0/24",
+    "--service-cluster-ip-range=10.0.0.0/16", // room for the Services of hundreds of forums (3 each)
     "--allow-privileged=true",
     "--disable-admission-plugins=ServiceAccount",
     "--enable-priority-and-fairness=false",
