@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (issue 6): starts its own local control plane and measures,
  * in this order (each step's reason in docs/benchmarks.md):
- * 1. reconcile.converge_s: the operator (child process) converges N forums;
+ * 1. reconcile.converge_s: the compiled operator (child process) converges N forums;
  * 2. drift.*: deleted children are recreated (after kube-controller-manager settled);
  * 3. idle.writes_per_resync: one full resync of the converged forums;
  * 4. memory.rss_mb: the operator's VmRSS; the operator stops;
@@ -24,7 +24,7 @@ import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { measureDrift } from "./drift.js";
 import { measureIdle } from "./idle.js";
 import { measureMemory } from "./memory.js";
-import { startOperator, type OperatorProcess } from "./operator-process.js";
+import { compileOperator, startOperator, type OperatorProcess } from "./operator-process.js";
 import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
 import { KEYS, rounded, table, writeJson, type Figures } from "./report.js";
 import { settle } from "./settle.js";
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     args,
   };
   try {
+    step("compiling the operator (tsconfig.build.json → .bench/dist)");
+    compileOperator();
     step("starting the local control plane");
     const cluster = (r.cluster = await startBenchCluster());
     const op = await operatorPhase(r, cluster, args.instances, args.driftTrials, detail);
