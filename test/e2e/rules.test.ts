@@ -12,17 +12,10 @@
  * Run: npx mocha --config test/.mocharc.e2e.json test/e2e/rules.test.ts
  */
 import { expect } from "chai";
-import { AdmissionregistrationV1Api } from "@kubernetes/client-node";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import { stringify } from "yaml";
-import { ALLOW_DOWNGRADE_ANNOTATION, MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../src/api/constants.js";
-import { FolderCertificateStore } from "../../certs/folder-store.js";
-import { urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
-import { runWebhook, type RunningWebhook } from "../../webhooks/server/run-webhook.js";
-import { env, installCrd, kubectl, newNamespace, type KubectlResult } from "../hooks/control-plane.js";
+import { ALLOW_DOWNGRADE_ANNOTATION } from "../../src/api/constants.js";
+import { installCrd, kubectl, newNamespace, type KubectlResult } from "../hooks/control-plane.js";
+import { startUrlModeWebhook, type UrlModeWebhook } from "../hooks/url-mode-webhook.js";
 
 type Spec = Record<string, unknown>;
 
@@ -309,31 +302,18 @@ function expectProblems(printed: Printed[], expected: Problem[], stderr: string)
 
 describe("every rule of the contract, through kubectl apply", function () {
   this.timeout(60000);
-  let webhook: RunningWebhook | undefined;
-  let dir: string;
+  let served: UrlModeWebhook | undefined;
   let ns: string;
   let counter = 0;
 
   before(async () => {
     await installCrd();
-    dir = await mkdtemp(join(tmpdir(), "e2e-rules-"));
-    webhook = await runWebhook({
-      kc: env().kc,
-      store: new FolderCertificateStore(dir),
-      endpoint: (port) => urlEndpoint(port),
-      port: 0,
-      host: "127.0.0.1",
-      logger: pino({ level: "silent" }),
-    });
+    served = await startUrlModeWebhook("e2e-rules");
     ns = await newNamespace("e2e-rules");
   });
 
   after(async () => {
-    const api = env().kc.makeApiClient(AdmissionregistrationV1Api);
-    await api.deleteValidatingWebhookConfiguration({ name: VALIDATING_CONFIGURATION_NAME }).catch(() => undefined);
-    await api.deleteMutatingWebhookConfiguration({ name: MUTATING_CONFIGURATION_NAME }).catch(() => undefined);
-    await webhook?.close();
-    await rm(dir, { recursive: true, force: true });
+    await served?.stop();
     // Free the hostnames and leave nothing for a reconciler of a later file.
     if (ns) await kubectl(["delete", "namespace", ns, "--wait=false"]);
   });

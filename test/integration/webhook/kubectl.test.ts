@@ -6,18 +6,13 @@
  */
 import { expect } from "chai";
 import { AdmissionregistrationV1Api, CoreV1Api, type V1Secret } from "@kubernetes/client-node";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import { parse, stringify } from "yaml";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../../src/api/constants.js";
 import type { Discourse } from "../../../src/api/types.js";
-import { FolderCertificateStore } from "../../../certs/folder-store.js";
-import { urlEndpoint } from "../../../webhooks/configurations/build-configurations.js";
 import { applyDefaults } from "../../../webhooks/defaulting/apply-defaults.js";
-import { runWebhook, type RunningWebhook } from "../../../webhooks/server/run-webhook.js";
+import type { RunningWebhook } from "../../../webhooks/server/run-webhook.js";
 import { env, installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
+import { startUrlModeWebhook, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
 
 const discourse = (name: string, spec: Record<string, unknown>): Record<string, unknown> => ({
   apiVersion: "discourse.cern/v1alpha1",
@@ -28,8 +23,8 @@ const discourse = (name: string, spec: Record<string, unknown>): Record<string, 
 
 describe("webhooks with the real apiserver, through kubectl", function () {
   this.timeout(60000);
+  let served: UrlModeWebhook | undefined;
   let webhook: RunningWebhook;
-  let dir: string;
   let ns: string;
 
   const apply = (obj: unknown, ...args: string[]) => kubectl(["apply", "-n", ns, "-f", "-", ...args], { input: stringify(obj) });
@@ -37,25 +32,12 @@ describe("webhooks with the real apiserver, through kubectl", function () {
 
   before(async () => {
     await installCrd();
-    dir = await mkdtemp(join(tmpdir(), "webhook-kubectl-"));
-    webhook = await runWebhook({
-      kc: env().kc,
-      store: new FolderCertificateStore(dir),
-      endpoint: (port) => urlEndpoint(port),
-      port: 0,
-      host: "127.0.0.1",
-      logger: pino({ level: "silent" }),
-    });
+    served = await startUrlModeWebhook("webhook-kubectl");
+    webhook = served.webhook;
     ns = await newNamespace("webhook-kubectl");
   });
 
-  after(async () => {
-    const api = env().kc.makeApiClient(AdmissionregistrationV1Api);
-    await api.deleteValidatingWebhookConfiguration({ name: VALIDATING_CONFIGURATION_NAME }).catch(() => undefined);
-    await api.deleteMutatingWebhookConfiguration({ name: MUTATING_CONFIGURATION_NAME }).catch(() => undefined);
-    await webhook?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => served?.stop());
 
   it("registers both configurations with the served CA in caBundle and a url on this machine", async () => {
     const api = env().kc.makeApiClient(AdmissionregistrationV1Api);
