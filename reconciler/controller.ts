@@ -39,7 +39,7 @@ export interface ReconcilerOptions {
 export interface ReconcilerHandle {
   /** Resolves when every informer has listed its kind (workers run once leading). */
   ready: Promise<void>;
-  /** Stops: no new work, in-flight reconciles finish, the lease is released, informers stop. */
+  /** Stops: no new work, in-flight reconciles finish, queued Events are written (at most 5 s), the lease is released, informers stop. */
   stop(): Promise<void>;
   /** Stops at once: no drain, no lease release (what a crash leaves behind). */
   abort(): Promise<void>;
@@ -191,6 +191,7 @@ class Controller {
 
   async stop(graceful: boolean): Promise<void> {
     await this.stopWorkers(graceful);
+    await this.events.shutdown(graceful);
     await this.elector?.stop(graceful);
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }

@@ -7,6 +7,8 @@
  * silently, so this one (like client-go's reflector):
  * - restarts a failed list or watch with exponential backoff (200 ms to 30 s);
  * - relists after `410 Gone` (the resourceVersion was compacted away);
+ * - keeps objects without managedFields and the last-applied annotation (`stripForCache`),
+ *   handing handlers the same stripped copy the cache holds;
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
  *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
  */
@@ -15,7 +17,7 @@ import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { resourcePath, resourceType } from "../client/resources.js";
 import { ExponentialBackoff } from "../queue/rate-limiter.js";
-import { ObjectCache, objectKey } from "./object-cache.js";
+import { ObjectCache, objectKey, stripForCache } from "./object-cache.js";
 
 export type InformerEvent = "add" | "update" | "delete";
 /** Called for every change the informer sees (also for differences found by a relist). */
@@ -139,7 +141,7 @@ export class Informer {
         limit: 500,
         continue: cont,
       });
-      items.push(...page.items);
+      for (const item of page.items) items.push(stripForCache(item));
       cont = page.continue;
       rv = page.resourceVersion;
     } while (cont);
@@ -175,7 +177,7 @@ export class Informer {
     }
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
     if (line.type === "BOOKMARK") return;
-    const full = { ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind };
+    const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
     if (line.type === "DELETED") {
       this.cache.delete(obj.metadata.namespace, obj.metadata.name);
       this.emit("delete", full);

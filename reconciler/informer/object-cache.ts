@@ -1,8 +1,32 @@
 /**
  * The in-memory copy of one kind's objects that an informer keeps, keyed by
- * `namespace/name`.
+ * `namespace/name`. Objects are stored without the fields the operator never
+ * reads (see `stripForCache`), as controller-runtime's cache can be told to
+ * do (`cache.Options.DefaultTransform = cache.TransformStripManagedFields()`).
  */
 import type { KubeObject } from "../client/kube-client.js";
+
+/** Written by `kubectl apply` (client-side): a copy of the whole object as last applied. */
+export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+
+/**
+ * The object without `metadata.managedFields` (server-side apply's field
+ * ownership, often the largest part of an object) and without the annotation
+ * `kubectl.kubernetes.io/last-applied-configuration`: nothing in the operator
+ * reads either. Returns `obj` itself when it has neither; never changes `obj`.
+ */
+export function stripForCache(obj: KubeObject): KubeObject {
+  const meta = obj.metadata as KubeObject["metadata"] & { managedFields?: unknown };
+  const annotations = meta.annotations;
+  const lastApplied = annotations !== undefined && LAST_APPLIED_ANNOTATION in annotations;
+  if (meta.managedFields === undefined && !lastApplied) return obj;
+  const { managedFields: _dropped, ...metadata } = meta;
+  if (lastApplied) {
+    const { [LAST_APPLIED_ANNOTATION]: _lastApplied, ...rest } = annotations;
+    metadata.annotations = rest;
+  }
+  return { ...obj, metadata };
+}
 
 /** `namespace/name` (or `name` for cluster-scoped objects): the work queue's key too. */
 export function objectKey(namespace: string | undefined, name: string): string {
@@ -34,11 +58,11 @@ export class ObjectCache {
     return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
   }
 
-  /** Stores `obj`; returns the previous copy. */
+  /** Stores `obj` (stripped, see `stripForCache`); returns the previous copy. */
   set(obj: KubeObject): KubeObject | undefined {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.items.get(key);
-    this.items.set(key, obj);
+    this.items.set(key, stripForCache(obj));
     return old;
   }
 
@@ -59,11 +83,11 @@ export class ObjectCache {
     return old;
   }
 
-  /** Replaces the whole content; returns the previous content by key. */
+  /** Replaces the whole content (stripped, see `stripForCache`); returns the previous content by key. */
   replaceAll(objs: KubeObject[]): Map<string, KubeObject> {
     const previous = new Map(this.items);
     this.items.clear();
-    for (const o of objs) this.items.set(objectKey(o.metadata.namespace, o.metadata.name), o);
+    for (const o of objs) this.items.set(objectKey(o.metadata.namespace, o.metadata.name), stripForCache(o));
     return previous;
   }
 }

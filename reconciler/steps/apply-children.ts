@@ -1,8 +1,21 @@
 /**
- * Apply or delete every child of the desired state, in the builders' order
- * (config, storage, backends, migrations, workloads, services, exposure,
- * policies). A failure of one child does not stop the others; the failures
- * are returned together so the reconcile is retried with backoff.
+ * Apply or delete every child of the desired state, phase by phase; the
+ * children of one phase are independent and written at the same time:
+ *
+ * 1. config and storage: the credentials Secret (adoption), the ConfigMaps and
+ *    the claims, which the pods of the next phases reference;
+ * 2. backends and migrations: the PostgreSQL StatefulSet and Service, the Redis
+ *    Deployment and Service, the db-init and migration Jobs;
+ * 3. workloads, services, exposure and policies: web and sidekiq, the web
+ *    Service, Ingress or Route, PodDisruptionBudget, NetworkPolicy. The
+ *    migration Job of a new version is written before web and sidekiq (API.md:
+ *    it runs "before web and sidekiq roll to a new version"; plan-version.ts
+ *    keeps their old image until it succeeded).
+ *
+ * Within a phase the builders' order is kept for the results. A failure of one
+ * child does not stop the others, nor the later phases (they may still
+ * converge); the failures are returned together so the reconcile is retried
+ * with backoff.
  */
 import type { DesiredChild } from "../builders/index.js";
 import { applyChild, deleteChild, type ApplyContext, type ChildAction } from "../apply/apply-child.js";
@@ -14,6 +27,31 @@ export interface ChildrenResult {
   error?: string;
 }
 
+/** Kinds of phase 1, whatever their name. */
+const CONFIG_KINDS = new Set(["Secret", "ConfigMap", "PersistentVolumeClaim"]);
+/** Kinds of phase 2, whatever their name. */
+const BACKEND_KINDS = new Set(["StatefulSet", "Job"]);
+/** Kinds of phase 2 when named `<forum>-<suffix>` (the managed backends). */
+const BACKEND_SUFFIXES = ["postgresql", "redis"];
+
+/**
+ * The phase (0, 1 or 2) of a child of the forum `owner` (see the file comment).
+ * @param owner - the Discourse's metadata.name.
+ */
+export function phaseOf(child: Pick<DesiredChild, "kind" | "name">, owner: string): number {
+  if (CONFIG_KINDS.has(child.kind)) return 0;
+  if (BACKEND_KINDS.has(child.kind)) return 1;
+  if (BACKEND_SUFFIXES.some((s) => child.name === `${owner}-${s}`)) return 1;
+  return 2;
+}
+
+/** The children grouped by phase, phases in order, each in the builders' order. */
+export function phases<T extends Pick<DesiredChild, "kind" | "name">>(children: T[], owner: string): T[][] {
+  const out: T[][] = [[], [], []];
+  for (const c of children) out[phaseOf(c, owner)]?.push(c);
+  return out.filter((p) => p.length > 0);
+}
+
 async function one(ctx: ApplyContext, child: DesiredChild, namespace: string): Promise<ChildAction> {
   if (!child.object) {
     return deleteChild(ctx, { apiVersion: child.apiVersion, kind: child.kind, namespace, name: child.name }, "no longer wanted by the spec");
@@ -22,17 +60,18 @@ async function one(ctx: ApplyContext, child: DesiredChild, namespace: string): P
   return applyChild(ctx, desired, { adoptOnly: child.mode === "patchIfExists", createOnly: child.mode === "create" });
 }
 
-/** Runs every child; never throws. */
+/** Runs every child, phase after phase, the children of a phase concurrently; never throws. */
 export async function applyChildren(ctx: ApplyContext, children: DesiredChild[]): Promise<ChildrenResult> {
   const namespace = ctx.owner.metadata.namespace ?? "";
   const actions: ChildAction[] = [];
   const failures: string[] = [];
-  for (const child of children) {
-    try {
-      actions.push(await one(ctx, child, namespace));
-    } catch (err) {
-      failures.push(`${child.kind} ${child.name}: ${describeError(err)}`);
-    }
+  for (const phase of phases(children, ctx.owner.metadata.name)) {
+    const results = await Promise.allSettled(phase.map((child) => one(ctx, child, namespace)));
+    results.forEach((r, i) => {
+      const child = phase[i];
+      if (r.status === "fulfilled") actions.push(r.value);
+      else if (child) failures.push(`${child.kind} ${child.name}: ${describeError(r.reason)}`);
+    });
   }
   return { actions, ...(failures.length > 0 ? { error: failures.join("; ") } : {}) };
 }
