@@ -109,12 +109,18 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
     const webhook = `system:serviceaccount:${OPERATOR_NAMESPACE}:discourse-operator-webhook`;
     const reconciler = `system:serviceaccount:${OPERATOR_NAMESPACE}:discourse-operator-reconciler`;
     const elsewhere = "forum-team";
+    /** `ns: ALL` asks cluster-wide (`kubectl auth can-i -A`), as the webhook's Discourse informer lists and watches. */
+    const ALL = "*";
     const cases: Array<{ as: string; verb: string; what: string; ns?: string; sub?: string; allowed: boolean }> = [
       { as: webhook, verb: "list", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
+      { as: webhook, verb: "watch", what: "discourses.discourse.cern", ns: ALL, allowed: true },
+      { as: webhook, verb: "list", what: "discourses.discourse.cern", ns: ALL, allowed: true },
       { as: webhook, verb: "update", what: "discourses.discourse.cern", ns: elsewhere, allowed: false },
       { as: webhook, verb: "get", what: "secrets", ns: elsewhere, allowed: true },
       { as: webhook, verb: "create", what: "secrets", ns: elsewhere, allowed: true },
       { as: webhook, verb: "list", what: "secrets", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "watch", what: "secrets", ns: elsewhere, allowed: false },
+      { as: webhook, verb: "list", what: "secrets", ns: ALL, allowed: false },
       { as: webhook, verb: "update", what: "secrets", ns: elsewhere, allowed: false },
       { as: webhook, verb: "delete", what: "secrets", ns: elsewhere, allowed: false },
       { as: webhook, verb: "update", what: "secrets/discourse-operator-webhook-cert", ns: OPERATOR_NAMESPACE, allowed: true },
@@ -144,9 +150,10 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
     ];
     for (const c of cases) {
       const who = c.as === webhook ? "webhook" : "reconciler";
-      const what = `${c.what}${c.sub ? `/${c.sub}` : ""}${c.ns ? ` in ${c.ns === OPERATOR_NAMESPACE ? "its namespace" : "another namespace"}` : ""}`;
+      const where = c.ns === ALL ? "all namespaces" : c.ns === OPERATOR_NAMESPACE ? "its namespace" : "another namespace";
+      const what = `${c.what}${c.sub ? `/${c.sub}` : ""}${c.ns ? ` in ${where}` : ""}`;
       it(`the ${who} ${c.allowed ? "may" : "may not"} ${c.verb} ${what}`, async () => {
-        const args = ["auth", "can-i", c.verb, c.what, `--as=${c.as}`, ...(c.ns ? ["-n", c.ns] : []), ...(c.sub ? [`--subresource=${c.sub}`] : [])];
+        const args = ["auth", "can-i", c.verb, c.what, `--as=${c.as}`, ...(c.ns === ALL ? ["-A"] : c.ns ? ["-n", c.ns] : []), ...(c.sub ? [`--subresource=${c.sub}`] : [])];
         const r = await kubectl(args);
         expect(r.stdout.trim(), r.stderr).to.equal(c.allowed ? "yes" : "no");
       });

@@ -96,7 +96,12 @@ export class KubeFactsSource implements FactsSource {
     return new Set(found.filter((n): n is string => n !== null));
   }
 
-  private async secretExists(namespace: string, name: string): Promise<boolean> {
+  /**
+   * Whether Secret `namespace/name` exists: one GET (the data is read but never kept or logged).
+   *
+   * @throws Error naming the Secret, not the response, on any failure but 404.
+   */
+  async secretExists(namespace: string, name: string): Promise<boolean> {
     try {
       await this.clients.core.readNamespacedSecret({ namespace, name });
       return true;

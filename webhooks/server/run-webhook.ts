@@ -14,7 +14,7 @@ import type { CertificateStore } from "../../certs/store.js";
 import type { CertificateOptions, CertificateSet } from "../../certs/types.js";
 import { type WebhookEndpoint } from "../configurations/build-configurations.js";
 import { injectCaBundle, registerWebhooks } from "../configurations/register-webhooks.js";
-import { KubeFactsSource } from "../facts/kube-facts.js";
+import { CachedFactsSource } from "../facts/cached-facts.js";
 import { startWebhookServer, type WebhookServer, type WebhookServerOptions } from "./start-webhook-server.js";
 
 export interface RunWebhookOptions {
@@ -44,11 +44,18 @@ export interface RunningWebhook {
   rotation: CertificateRotation;
   /** The certificates served now. */
   certificates(): CertificateSet;
+  /** The cluster facts the webhooks read (an informer on Discourses, a Secret cache). */
+  facts: CachedFactsSource;
+  /** Ready to answer from memory: the Discourse informer has synced (what /readyz reports too). */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
 /**
- * Start the webhook. On renewal the new caBundle (old CA + new CA) is
+ * Start the webhook. Cluster facts come from memory (CachedFactsSource: an
+ * informer on Discourses, started here and stopped by `close()`; /readyz
+ * answers 503 until it has synced, requests are answered meanwhile by
+ * listing). On renewal the new caBundle (old CA + new CA) is
  * written into both configurations first, then, after `swapDelayMs`, the new
  * certificate is served.
  *
@@ -60,17 +67,29 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<RunningWebhoo
   const certOptions = defaultCertificateOptions(opts.certificates);
   const initial = await loadOrCreateCertificates(opts.store, certOptions);
   log.info({ store: opts.store.location, outcome: initial.outcome }, "webhook certificates ready");
-  const server = await startWebhookServer({
-    tls: initial.stored.set,
-    facts: KubeFactsSource.fromKubeConfig(opts.kc),
-    secrets: makeKeepAliveClient(opts.kc, CoreV1Api),
-    port: opts.port ?? WEBHOOK_PORT,
-    ...(opts.host ? { host: opts.host } : {}),
-    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
-    logger: opts.logger ?? rootLogger,
-  });
-  if (opts.endpoint) await registerWebhooks(opts.kc, opts.endpoint(server.port), initial.stored.set.caBundle);
-  else await injectCaBundle(opts.kc, initial.stored.set.caBundle);
+  const facts = CachedFactsSource.fromKubeConfig(opts.kc, { logger: opts.logger ?? rootLogger });
+  facts.start();
+  void facts.whenSynced.then(() => log.info({ hostnames: facts.index.size }, "Discourse informer synced: answering from memory"));
+  let server: WebhookServer | undefined;
+  try {
+    server = await startWebhookServer({
+      tls: initial.stored.set,
+      facts,
+      secrets: facts.recordingCreator(makeKeepAliveClient(opts.kc, CoreV1Api)),
+      ready: () => facts.synced,
+      port: opts.port ?? WEBHOOK_PORT,
+      ...(opts.host ? { host: opts.host } : {}),
+      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+      logger: opts.logger ?? rootLogger,
+    });
+    if (opts.endpoint) await registerWebhooks(opts.kc, opts.endpoint(server.port), initial.stored.set.caBundle);
+    else await injectCaBundle(opts.kc, initial.stored.set.caBundle);
+  } catch (err) {
+    await server?.close();
+    await facts.stop();
+    throw err;
+  }
+  const serving = server;
   const rotation = startCertificateRotation({
     store: opts.store,
     options: certOptions,
@@ -80,17 +99,20 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<RunningWebhoo
     onChange: async (set) => {
       await injectCaBundle(opts.kc, set.caBundle);
       await sleep(opts.swapDelayMs ?? 5000);
-      server.setCertificate(set);
+      serving.setCertificate(set);
     },
   });
   return {
-    port: server.port,
-    server,
+    port: serving.port,
+    server: serving,
     rotation,
     certificates: () => rotation.current(),
+    facts,
+    ready: () => facts.synced,
     close: async () => {
       rotation.stop();
-      await server.close();
+      await serving.close();
+      await facts.stop();
     },
   };
 }

@@ -37,10 +37,10 @@ describe("manifests: RBAC", () => {
     });
   }
 
-  it("the webhook may read Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
+  it("the webhook may read and watch Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
     const role = find<V1ClusterRole & KubeObject>(docs, "ClusterRole", "discourse-operator-webhook");
     expect(role.rules).to.deep.equal([
-      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["get", "list"] },
+      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create"] },
       {
         apiGroups: ["admissionregistration.k8s.io"],
