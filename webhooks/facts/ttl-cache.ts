@@ -2,6 +2,11 @@
  * A small time-to-live cache with single-flight loading: concurrent misses
  * of one key share one load (one API call), as Go's singleflight does for
  * client-go callers. Failed loads are not cached. The clock is injected for tests.
+ *
+ * With `refreshAhead` (Caffeine's refreshAfterWrite), a hit on an entry past
+ * that fraction of its TTL returns the cached value at once and reloads it in
+ * the background, so steady traffic never waits for a load; staleness stays
+ * bounded by the TTL (an entry is never served past it).
  */
 
 export interface TtlCacheOptions<V> {
@@ -11,11 +16,15 @@ export interface TtlCacheOptions<V> {
   maxEntries?: number;
   /** Clock in milliseconds, for tests. Default Date.now. */
   now?: () => number;
+  /** Fraction of the TTL (0..1) after which a hit also reloads in the background. Default: never. */
+  refreshAhead?: number;
 }
 
 interface Entry<V> {
   value: V;
   expiresAt: number;
+  /** From this time on a hit also starts a background reload (Infinity: never). */
+  refreshAt: number;
   /** Order of the write, to keep a load that started earlier from overwriting a later `set`. */
   seq: number;
 }
@@ -57,14 +66,21 @@ export class TtlCache<V> {
    */
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const entry = this.entries.get(key);
-    if (entry && this.now() < entry.expiresAt) return entry.value;
-    const running = this.inflight.get(key);
-    if (running) return running;
+    const now = this.now();
+    if (entry && now < entry.expiresAt) {
+      if (now >= entry.refreshAt && !this.inflight.has(key)) this.load(key, load).catch(() => undefined);
+      return entry.value;
+    }
+    return this.inflight.get(key) ?? this.load(key, load);
+  }
+
+  /** Starts the (single) load of `key`; its result is stored unless a `set` came in meanwhile. */
+  private load(key: string, loader: () => Promise<V>): Promise<V> {
     const startedAt = this.seq;
     this.loads++;
     const loading = (async (): Promise<V> => {
       try {
-        const value = await load();
+        const value = await loader();
         const current = this.entries.get(key);
         if (!current || current.seq <= startedAt) this.store(key, value);
         return value;
@@ -89,7 +105,9 @@ export class TtlCache<V> {
     const ttl = this.opts.ttlMs(value);
     this.entries.delete(key);
     if (ttl <= 0) return;
-    this.entries.set(key, { value, expiresAt: this.now() + ttl, seq: ++this.seq });
+    const now = this.now();
+    const refreshAt = this.opts.refreshAhead === undefined ? Infinity : now + ttl * this.opts.refreshAhead;
+    this.entries.set(key, { value, expiresAt: now + ttl, refreshAt, seq: ++this.seq });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;

@@ -86,6 +86,8 @@ function errorHandler(logger: Logger, metrics: WebhookMetrics) {
 export function createWebhookApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // No ETag: admission responses are POST answers nobody revalidates; hashing each body is wasted work.
+  app.disable("etag");
   const json = express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true });
   app.post(VALIDATE_PATH, requireJson, json, admissionRoute("validate", VALIDATE_PATH, deps));
   app.post(MUTATE_PATH, requireJson, json, admissionRoute("mutate", MUTATE_PATH, deps));

@@ -116,7 +116,7 @@ describe("facts: CachedFactsSource", () => {
     expect(states).to.deep.equal(["new", "started", "stopped"]);
   });
 
-  it("Secret existence: one GET per Secret, reused for its TTL (present 1000 ms, absent 100 ms)", async () => {
+  it("Secret existence: one GET per Secret, reused for its TTL (present 1000 ms, absent 100 ms), re-read in the background past half of it", async () => {
     const { calls, source, clock } = setup();
     const names = ["forum-db-credentials", "forum-smtp"];
     const seen: string[][] = [];
@@ -124,13 +124,14 @@ describe("facts: CachedFactsSource", () => {
       clock.now = t;
       calls.push(`t=${t}`);
       seen.push([...(await source.existingSecrets("a", names))]);
+      await new Promise(setImmediate); // let a background re-read finish at this time
     }
     expect({ seen, calls }).to.deep.equal({
       seen: [["forum-db-credentials"], ["forum-db-credentials"], ["forum-db-credentials"], ["forum-db-credentials"]],
       calls: [
         "t=0", "get secret a/forum-db-credentials", "get secret a/forum-smtp",
-        "t=50",
-        "t=100", "get secret a/forum-smtp",
+        "t=50", "get secret a/forum-smtp", // refresh-ahead, answered from the cache
+        "t=100", "get secret a/forum-smtp", // re-read at 50: fresh until 150, re-read again from 100 on
         "t=1000", "get secret a/forum-db-credentials", "get secret a/forum-smtp",
       ],
     });

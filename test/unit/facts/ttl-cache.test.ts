@@ -99,6 +99,50 @@ describe("facts: TtlCache", () => {
     expect([cache.peek("yes"), cache.peek("no"), cache.peek("never")]).to.deep.equal([true, undefined, undefined]);
   });
 
+  it("refresh-ahead: a hit past the fraction answers the cached value at once and reloads once in the background", async () => {
+    const clock = { now: 0 };
+    const cache = new TtlCache<string>({ ttlMs: () => 100, refreshAhead: 0.9, now: () => clock.now });
+    const l = deferredLoader<string>();
+    const first = cache.get("k", l.load);
+    l.resolve("v1");
+    const answers = [await first];
+    clock.now = 89;
+    answers.push(await cache.get("k", l.load));
+    const callsBeforeRefresh = l.calls;
+    clock.now = 90;
+    answers.push(await cache.get("k", l.load), await cache.get("k", l.load));
+    const callsDuringRefresh = l.calls;
+    l.resolve("v2");
+    await Promise.resolve();
+    await Promise.resolve();
+    // Renewed at 90: fresh until 190, no new reload before 180.
+    clock.now = 150;
+    answers.push(await cache.get("k", l.load));
+    expect({ answers, callsBeforeRefresh, callsDuringRefresh, callsAfter: l.calls }).to.deep.equal({
+      answers: ["v1", "v1", "v1", "v1", "v2"],
+      callsBeforeRefresh: 1,
+      callsDuringRefresh: 2,
+      callsAfter: 2,
+    });
+  });
+
+  it("refresh-ahead: a failed background reload is swallowed; the entry still expires at its TTL", async () => {
+    const clock = { now: 0 };
+    const cache = new TtlCache<string>({ ttlMs: () => 100, refreshAhead: 0.5, now: () => clock.now });
+    const l = deferredLoader<string>();
+    const first = cache.get("k", l.load);
+    l.resolve("v1");
+    await first;
+    clock.now = 60;
+    const during = await cache.get("k", l.load);
+    l.reject(new Error("HTTP 500"));
+    await Promise.resolve();
+    clock.now = 100;
+    const after = cache.get("k", l.load);
+    l.resolve("v3");
+    expect([during, await after, l.calls]).to.deep.equal(["v1", "v3", 3]);
+  });
+
   it("a TTL of 0 caches nothing", async () => {
     const cache = new TtlCache<number>({ ttlMs: () => 0, now: () => 0 });
     let loads = 0;
