@@ -67,7 +67,7 @@ export function runCommand(): Command {
         ready = true;
         logger.info("operator ready: webhooks serving, reconciler watching");
       });
-      const probes = await startProbes(opts.metricsBindAddress, () => ready, reconciler);
+      const probes = await startProbes(opts.metricsBindAddress, () => ready && webhook.ready(), reconciler);
       onShutdown(async () => {
         probes?.close();
         await reconciler.stop();

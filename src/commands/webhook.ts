@@ -16,7 +16,7 @@ export function webhookCommand(): Command {
     .action(async (opts: { kubeconfig?: string; webhookPort: number; certSecret?: string; certDir: string; urlHost?: string; metricsBindAddress: string }) => {
       const kc = kubeConfigFrom(opts);
       const webhook = await startWebhookComponent(kc, opts);
-      const probes = await startProbes(opts.metricsBindAddress, () => true);
+      const probes = await startProbes(opts.metricsBindAddress, () => webhook.ready());
       onShutdown(async () => {
         probes?.close();
         await webhook.close();
