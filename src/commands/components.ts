@@ -5,12 +5,8 @@
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
-import { FolderCertificateStore, DEFAULT_CERT_DIR } from "../../certs/folder-store.js";
-import { SecretCertificateStore } from "../../certs/secret-store.js";
-import { serviceDnsNames } from "../../certs/dns-names.js";
-import { startReconciler, type ReconcilerHandle } from "../../reconciler/controller.js";
-import { urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
-import { runWebhook, type RunningWebhook } from "../../webhooks/server/run-webhook.js";
+import type { ReconcilerHandle } from "../../reconciler/controller.js";
+import type { RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
 import { startProbeServer } from "../http/probe-server.js";
 import { logger } from "../log.js";
@@ -30,6 +26,14 @@ export interface WebhookFlags {
  * otherwise only their caBundle is injected.
  */
 export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags): Promise<RunningWebhook> {
+  // Loaded here, not at the top: a reconciler process never loads the webhook stack.
+  const [{ FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
+    import("../../certs/folder-store.js"),
+    import("../../certs/secret-store.js"),
+    import("../../certs/dns-names.js"),
+    import("../../webhooks/configurations/build-configurations.js"),
+    import("../../webhooks/server/run-webhook.js"),
+  ]);
   const namespace = podNamespace(OPERATOR_NAMESPACE);
   const store = flags.certSecret
     ? new SecretCertificateStore(kc.makeApiClient(CoreV1Api), namespace, flags.certSecret)
@@ -57,6 +61,7 @@ export interface ReconcilerFlags {
 
 /** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace. */
 export async function startReconcilerComponent(kc: KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
+  const { startReconciler } = await import("../../reconciler/controller.js");
   const handle = await startReconciler({
     kc,
     concurrency: flags.concurrency,

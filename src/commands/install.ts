@@ -1,12 +1,6 @@
 /** `discourse-operator install`: the CRD and the webhook configurations into the current cluster. */
 import { Command } from "commander";
-import { FolderCertificateStore } from "../../certs/folder-store.js";
-import { defaultCertificateOptions } from "../../certs/dns-names.js";
-import { loadOrCreateCertificates } from "../../certs/rotation.js";
-import { serviceEndpoint, urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_PORT } from "../api/constants.js";
-import { installCrd, installWebhookConfigurations } from "../kube/install.js";
-import { WEBHOOK_SERVICE_PORT } from "../manifests/webhook-files.js";
 import { kubeConfigFrom, parsePort } from "./options.js";
 
 interface InstallOptions {
@@ -28,6 +22,15 @@ export function installCommand(): Command {
     .option("--namespace <ns>", "service mode: namespace of the webhook Service", OPERATOR_NAMESPACE)
     .option("--crd-only", "install only the CRD", false)
     .action(async (opts: InstallOptions) => {
+      const [{ FolderCertificateStore }, { defaultCertificateOptions }, { loadOrCreateCertificates }, { serviceEndpoint, urlEndpoint }, { installCrd, installWebhookConfigurations }, { WEBHOOK_SERVICE_PORT }] =
+        await Promise.all([
+          import("../../certs/folder-store.js"),
+          import("../../certs/dns-names.js"),
+          import("../../certs/rotation.js"),
+          import("../../webhooks/configurations/build-configurations.js"),
+          import("../kube/install.js"),
+          import("../manifests/webhook-files.js"),
+        ]);
       const kc = kubeConfigFrom(opts);
       await installCrd(kc);
       console.log("customresourcedefinition discourses.discourse.cern installed (Established)");

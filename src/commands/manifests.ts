@@ -1,7 +1,6 @@
 /** `discourse-operator manifests`: print, write or check the generated files. */
 import { Command } from "commander";
 import { REPO_ROOT } from "../envtest/binaries.js";
-import { generatedFiles, staleGeneratedFiles, writeGeneratedFiles } from "../manifests/generate.js";
 
 export function manifestsCommand(): Command {
   return new Command("manifests")
@@ -9,7 +8,8 @@ export function manifestsCommand(): Command {
     .option("--write", "write the files into the repository (what `npm run manifests` does)")
     .option("--check", "exit 1 when a committed generated file is stale")
     .option("--crd-only", "print only the CRD YAML")
-    .action((opts: { write?: boolean; check?: boolean; crdOnly?: boolean }) => {
+    .action(async (opts: { write?: boolean; check?: boolean; crdOnly?: boolean }) => {
+      const { generatedFiles, staleGeneratedFiles, writeGeneratedFiles } = await import("../manifests/generate.js");
       if (opts.write) {
         for (const path of writeGeneratedFiles(REPO_ROOT)) console.error(`wrote ${path}`);
       } else if (opts.check) {

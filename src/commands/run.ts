@@ -8,9 +8,8 @@ import { Command } from "commander";
 import { KubeConfig } from "@kubernetes/client-node";
 import { AdmissionregistrationV1Api } from "@kubernetes/client-node";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME, WEBHOOK_PORT } from "../api/constants.js";
-import { startOrReuseLocalCluster, type LocalCluster } from "../envtest/cluster.js";
+import type { LocalCluster } from "../envtest/cluster.js";
 import { clusterConfigured } from "../kube/config.js";
-import { installCrd } from "../kube/install.js";
 import { logger } from "../log.js";
 import { onShutdown, startProbes, startReconcilerComponent, startWebhookComponent } from "./components.js";
 import { kubeConfigFrom, parsePort } from "./options.js";
@@ -26,6 +25,7 @@ interface RunOptions extends ReconcilerCliOptions {
 async function connect(opts: RunOptions): Promise<{ kc: KubeConfig; local: LocalCluster | null }> {
   if (opts.kubeconfig || clusterConfigured() || !opts.localIfNoCluster) return { kc: kubeConfigFrom(opts), local: null };
   logger.info("no cluster configured (no KUBECONFIG, no ~/.kube/config): starting the local control plane");
+  const { startOrReuseLocalCluster } = await import("../envtest/cluster.js");
   const local = await startOrReuseLocalCluster();
   logger.info(
     { kubeconfig: local.kubeconfigPath },
@@ -57,6 +57,7 @@ export function runCommand(): Command {
       const { kc, local } = await connect(opts);
       const install = opts.install || local !== null;
       if (install) {
+        const { installCrd } = await import("../kube/install.js");
         await installCrd(kc);
         logger.info("installed the Discourse CRD");
       }

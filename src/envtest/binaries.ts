@@ -4,11 +4,22 @@
  * keyed by version under .envtest/bin/.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Repository root (this file is src/envtest/binaries.ts). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/**
+ * Repository root: the nearest folder above this file holding package.json
+ * (this file is src/envtest/binaries.ts, or dist/src/envtest/binaries.js once compiled).
+ */
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return resolve(from, "..", "..");
+  }
+}
 const BUILD_SCRIPT = join(REPO_ROOT, "test", "envtest", "build.sh");
 
 /**
