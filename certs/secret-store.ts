@@ -6,7 +6,7 @@
  */
 import type { CoreV1Api, V1Secret } from "@kubernetes/client-node";
 import { LABEL_MANAGED_BY, MANAGED_BY, OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../src/api/constants.js";
-import { apiErrorCode } from "../webhooks/credentials/ensure-credentials-secret.js";
+import { apiErrorCode } from "../src/kube/errors.js";
 import { STORE_KEYS, setFromEntries, type CertificateStore, type StoredCertificates } from "./store.js";
 import type { CertificateSet } from "./types.js";
 

@@ -4,6 +4,7 @@
  * write (POST, PUT, PATCH, DELETE) is counted, so "an unchanged forum costs
  * zero write requests" can be measured.
  */
+import { apiErrorCode } from "../../src/kube/errors.js";
 import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
 import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
@@ -71,7 +72,7 @@ class RawApi extends KubernetesObjectApi {
 
 /** HTTP status of a failed request, or undefined for other errors. */
 export function statusCode(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined;
+  return apiErrorCode(err);
 }
 
 /** A short, secret-free description of a failed request. */

@@ -4,7 +4,7 @@
  */
 import { AdmissionregistrationV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../src/api/constants.js";
-import { apiErrorCode } from "../credentials/ensure-credentials-secret.js";
+import { apiErrorCode } from "../../src/kube/errors.js";
 import {
   buildMutatingWebhookConfiguration,
   buildValidatingWebhookConfiguration,

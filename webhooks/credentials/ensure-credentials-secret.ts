@@ -1,6 +1,7 @@
 /**
  * Creating the generated credentials Secret without ever overwriting one.
  */
+import { apiErrorCode } from "../../src/kube/errors.js";
 import type { CoreV1Api, V1Secret } from "@kubernetes/client-node";
 import { buildCredentialsSecret } from "./build-credentials-secret.js";
 import { generatePassword } from "./generate-password.js";
@@ -8,12 +9,6 @@ import type { CredentialsPlan } from "./plan-credentials.js";
 
 /** The one call this needs; CoreV1Api satisfies it. */
 export type SecretCreator = Pick<CoreV1Api, "createNamespacedSecret">;
-
-/** HTTP status of an error thrown by @kubernetes/client-node (ApiException.code), if any. */
-export function apiErrorCode(err: unknown): number | undefined {
-  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "number") return err.code;
-  return undefined;
-}
 
 /**
  * Create the Secret with a fresh password. A plain create is conflict-safe:

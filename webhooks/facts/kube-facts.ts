@@ -7,7 +7,7 @@ import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernet
 import { GROUP, PLURAL, VERSION } from "../../src/api/constants.js";
 import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { isPlainObject } from "../admission/object.js";
-import { apiErrorCode } from "../credentials/ensure-credentials-secret.js";
+import { apiErrorCode } from "../../src/kube/errors.js";
 import { referencedSecretNames } from "./referenced-secrets.js";
 import type { ClusterFacts, FactsSource, HostnameClaim } from "./types.js";
 
