@@ -13,7 +13,7 @@ import { describeError, KubeClient, type KubeObject } from "./client/kube-client
 import { EventRecorder } from "./events/event-recorder.js";
 import { Informer } from "./informer/informer.js";
 import { objectKey } from "./informer/object-cache.js";
-import { discourseChanged, ownerKeys } from "./informer/owner-key.js";
+import { childChanged, discourseChanged, ownerKeys } from "./informer/owner-key.js";
 import { LeaderElector } from "./leader/leader-elector.js";
 import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { WorkQueue } from "./queue/work-queue.js";
@@ -98,7 +98,10 @@ class Controller {
     });
     for (const k of OWNED_KINDS) {
       if (k.optional && !this.routeApi) continue;
-      this.addInformer(k.apiVersion, k.kind, OWNED_LABEL_SELECTOR, (_e, obj) => ownerKeys(obj).forEach((key) => this.enqueue(key)));
+      this.addInformer(k.apiVersion, k.kind, OWNED_LABEL_SELECTOR, (event, obj, old) => {
+        if (event === "update" && !childChanged(obj, old)) return;
+        ownerKeys(obj).forEach((key) => this.enqueue(key));
+      });
     }
     for (const inf of this.informers.values()) inf.start();
     await Promise.all([...this.informers.values()].map((i) => i.synced));

@@ -28,3 +28,43 @@ export function discourseChanged(obj: KubeObject, old: KubeObject | undefined): 
   if (a.generation !== b.generation || a.deletionTimestamp !== b.deletionTimestamp) return true;
   return JSON.stringify([a.finalizers, a.labels, a.annotations]) !== JSON.stringify([b.finalizers, b.labels, b.annotations]);
 }
+
+interface StatusView {
+  readyReplicas?: unknown;
+  updatedReplicas?: unknown;
+  observedGeneration?: unknown;
+  succeeded?: unknown;
+  failed?: unknown;
+  phase?: unknown;
+  conditions?: Array<{ type?: unknown; status?: unknown }>;
+}
+
+/**
+ * The part of a child's status the reconciler reads: ready and updated replicas
+ * and observedGeneration (Deployment, StatefulSet), succeeded/failed and
+ * conditions (Jobs), phase (claims, which grow only once Bound). Timestamps are
+ * left out, so a controller's heartbeat on a condition is no change.
+ */
+function statusView(obj: KubeObject): string {
+  const s = ((obj as { status?: StatusView }).status ?? {});
+  const conditions = (s.conditions ?? []).map((c) => [c.type, c.status]);
+  return JSON.stringify([s.readyReplicas, s.updatedReplicas, s.observedGeneration, s.succeeded, s.failed, s.phase, conditions]);
+}
+
+/** Everything but status and resourceVersion: spec, data and metadata a user (or drift) can change. */
+function desiredView(obj: KubeObject): string {
+  const { status: _status, metadata, ...rest } = obj as KubeObject & { status?: unknown };
+  const { resourceVersion: _rv, ...meta } = metadata;
+  return JSON.stringify([meta, rest]);
+}
+
+/**
+ * Whether a child's update can change what the reconciler does or reports:
+ * anything outside `status` (drift to correct), or a status field it reads.
+ * Other status updates (a PodDisruptionBudget's counts, a Deployment's
+ * condition heartbeats) do not enqueue the owner; adds and deletes always do.
+ */
+export function childChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
+  if (!old) return true;
+  return statusView(obj) !== statusView(old) || desiredView(obj) !== desiredView(old);
+}
