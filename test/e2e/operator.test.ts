@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { env, kubectl, newNamespace } from "../hooks/control-plane.js";
+import { waitFor } from "../hooks/wait.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "src", "cli.ts");
 
@@ -34,15 +34,6 @@ function startOperator(certDir: string): Operator {
   return { child, lines };
 }
 
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(200);
-  }
-}
 
 describe("discourse-operator run, driven with kubectl", function () {
   let op: Operator;
@@ -52,7 +43,7 @@ describe("discourse-operator run, driven with kubectl", function () {
   before(async function () {
     certDir = mkdtempSync(join(tmpdir(), "operator-certs-"));
     op = startOperator(certDir);
-    await eventually("operator ready", 60_000, () => (op.lines().some((l) => l.msg === "operator ready: webhooks serving, reconciler watching") ? true : undefined));
+    await waitFor("operator ready", () => op.lines().some((l) => l.msg === "operator ready: webhooks serving, reconciler watching"), 60_000);
     ns = await newNamespace("e2e-operator");
   });
 
@@ -68,10 +59,10 @@ describe("discourse-operator run, driven with kubectl", function () {
     const get = await kubectl(["get", "dsc", "-n", ns]);
     for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s+${n}\\.web\\.cern\\.ch`, "m"));
     const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "deployment.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "job.batch/root-forum-migrate-3-5-2", "secret/root-forum-db-credentials"];
-    const names = await eventually("every child of root-forum", 30_000, async () => {
+    const names = await waitFor("every child of root-forum", async () => {
       const res = await kubectl(["get", "deploy,statefulset,svc,cm,pvc,pdb,ingress,networkpolicy,job,secret", "-n", ns, "-l", "app.kubernetes.io/instance=root-forum", "-o", "name"]);
       return expected.every((e) => res.stdout.includes(e)) ? res.stdout : undefined;
-    });
+    }, 30_000);
     expect(names.split("\n").filter(Boolean)).to.include.members(expected);
   });
 
@@ -91,11 +82,11 @@ describe("discourse-operator run, driven with kubectl", function () {
   });
 
   it("puts a hand-scaled web Deployment back, with one log line and an Event", async () => {
-    await eventually("root-forum web deployment", 30_000, async () => ((await kubectl(["get", "deploy/root-forum-web", "-n", ns])).code === 0 ? true : undefined));
+    await waitFor("root-forum web deployment", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns])).code === 0, 30_000);
     const scale = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
     expect(scale.code, scale.stderr).to.equal(0);
-    await eventually("replicas back to 3", 5_000, async () => ((await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3" ? true : undefined));
-    const line = await eventually("the drift log line", 5_000, () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"));
+    await waitFor("replicas back to 3", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3", 5_000);
+    const line = await waitFor("the drift log line", () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"), 5_000);
     expect(line.namespace).to.equal(ns);
     const events = await kubectl(["get", "events", "-n", ns, "--field-selector", "reason=DriftCorrected", "-o", "jsonpath={.items[*].message}"]);
     expect(events.stdout).to.include("corrected drift in Deployment root-forum-web: spec.replicas 7 → 3");

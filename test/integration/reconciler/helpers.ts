@@ -57,21 +57,7 @@ export async function getObj(apiVersion: string, kind: string, namespace: string
   return reader().get({ apiVersion, kind, namespace, name });
 }
 
-/** Polls `fn` every 100 ms until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr instanceof Error ? `: ${lastErr.message}` : ""}`);
-}
+export { waitFor } from "../../hooks/wait.js";
 
 export interface Running {
   handle: ReconcilerHandle;

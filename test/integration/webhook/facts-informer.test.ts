@@ -10,6 +10,7 @@ import { CachedFactsSource } from "../../../webhooks/facts/cached-facts.js";
 import type { HostnameClaim } from "../../../webhooks/facts/types.js";
 import type { RunningWebhook } from "../../../webhooks/server/run-webhook.js";
 import { env, installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
+import { waitFor } from "../../hooks/wait.js";
 import { startUrlModeWebhook, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
 import { send } from "./https-client.js";
 
@@ -20,14 +21,6 @@ const discourse = (name: string, hostname: string): Record<string, unknown> => (
   spec: { hostname, developerEmails: ["a@example.org"] },
 });
 
-/** Polls `probe` every 20 ms until it holds; fails after `ms`. */
-async function eventually(what: string, probe: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const claims = (webhook: RunningWebhook, hostname: string): HostnameClaim[] => webhook.facts.index.claimsOf(hostname);
 
@@ -42,7 +35,7 @@ describe("webhook facts from the Discourse informer, with the real apiserver", f
     await installCrd();
     served = await startUrlModeWebhook("webhook-facts");
     webhook = served.webhook;
-    await eventually("the informer has synced", () => webhook.ready());
+    await waitFor("the informer has synced", () => webhook.ready(), 5000, 20);
   });
 
   after(async () => served?.stop());
@@ -56,7 +49,7 @@ describe("webhook facts from the Discourse informer, with the real apiserver", f
     const [a, b] = [await newNamespace("facts-a"), await newNamespace("facts-b")];
     const first = await create(a, discourse("first", "informer.example.org"));
     expect(first.code, first.stderr).to.equal(0);
-    await eventually("the index holds a/first", () => claims(webhook, "informer.example.org").length === 1);
+    await waitFor("the index holds a/first", () => claims(webhook, "informer.example.org").length === 1, 5000, 20);
     expect(claims(webhook, "informer.example.org")).to.deep.equal([{ namespace: a, name: "first", hostname: "informer.example.org" }]);
 
     const second = await create(b, discourse("second", "informer.example.org"));
@@ -67,7 +60,7 @@ describe("webhook facts from the Discourse informer, with the real apiserver", f
 
     const deleted = await kubectl(["delete", "-n", a, "discourse", "first", "--wait=true"]);
     expect(deleted.code, deleted.stderr).to.equal(0);
-    await eventually("the index has freed the hostname", () => claims(webhook, "informer.example.org").length === 0);
+    await waitFor("the index has freed the hostname", () => claims(webhook, "informer.example.org").length === 0, 5000, 20);
     const again = await create(b, discourse("second", "informer.example.org"));
     expect(again.code, again.stderr).to.equal(0);
   });
@@ -75,10 +68,10 @@ describe("webhook facts from the Discourse informer, with the real apiserver", f
   it("a hostname changed by an update moves in the index", async () => {
     const ns = await newNamespace("facts-move");
     expect((await create(ns, discourse("moving", "before.example.org"))).code).to.equal(0);
-    await eventually("the index holds the old hostname", () => claims(webhook, "before.example.org").length === 1);
+    await waitFor("the index holds the old hostname", () => claims(webhook, "before.example.org").length === 1, 5000, 20);
     const patched = await kubectl(["patch", "-n", ns, "discourse", "moving", "--type=merge", "-p", '{"spec":{"hostname":"after.example.org"}}']);
     expect(patched.code, patched.stderr).to.equal(0);
-    await eventually("the index holds the new hostname", () => claims(webhook, "after.example.org").length === 1);
+    await waitFor("the index holds the new hostname", () => claims(webhook, "after.example.org").length === 1, 5000, 20);
     expect(claims(webhook, "before.example.org")).to.deep.equal([]);
   });
 
