@@ -13,6 +13,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsPlugin from "ajv-formats";
+import { DiscourseBackupSpec } from "./backup-schema.js";
 import { DiscourseSpec } from "./schema.js";
 import { toStructural, type JsonSchema } from "./structural.js";
 import {
@@ -69,11 +70,18 @@ export function newAjv(): Ajv {
 }
 
 let compiled: ValidateFunction | undefined;
+let compiledBackup: ValidateFunction | undefined;
 
-/** The compiled validator of `spec` (compiled once, on first use). */
+/** The compiled validator of a Discourse's `spec` (compiled once, on first use). */
 export function specValidator(): ValidateFunction {
   compiled ??= newAjv().compile(closeObjects(toStructural(DiscourseSpec as unknown as JsonSchema)));
   return compiled;
+}
+
+/** The compiled validator of a DiscourseBackup's `spec` (compiled once, on first use). */
+export function backupSpecValidator(): ValidateFunction {
+  compiledBackup ??= newAjv().compile(closeObjects(toStructural(DiscourseBackupSpec as unknown as JsonSchema)));
+  return compiledBackup;
 }
 
 /** Turns an ajv instance path (`/developerEmails/1`) into `spec.developerEmails[1]`. */
@@ -142,15 +150,15 @@ function withoutAnyOfNoise(errors: ErrorObject[]): ErrorObject[] {
 }
 
 /**
- * Validates a `spec` against the CRD schema.
+ * Validates a `spec` against its CRD schema.
  * @param spec - the `spec` of a Discourse, any JSON value (nothing is mutated).
  * @param path - field path of `spec` in the messages; `spec` unless nested.
+ * @param validate - the compiled schema; the Discourse spec's unless given (backupSpecValidator()).
  * @returns every schema problem as a field error, in schema order, each once
  *   (several per field when several keywords fail, as the apiserver reports);
  *   an empty list when the spec is valid.
  */
-export function schemaErrors(spec: unknown, path = "spec"): FieldError[] {
-  const validate = specValidator();
+export function schemaErrors(spec: unknown, path = "spec", validate: ValidateFunction = specValidator()): FieldError[] {
   if (validate(spec)) return [];
   const out: FieldError[] = [];
   const seen = new Set<string>();

@@ -1,9 +1,12 @@
 /**
- * The field reference of the Discourse API (docs/reference.md), generated from
- * the same structural schema as the CRD, so docs and `kubectl explain` agree.
+ * The field reference of the Discourse API (docs/reference.md): Discourse and
+ * DiscourseBackup, generated from the same structural schemas as the CRDs, so docs and
+ * `kubectl explain` agree.
  */
 import { discourseOpenApiSchema } from "./crd.js";
 import { API_VERSION, KIND, SHORT_NAME } from "./constants.js";
+import { BACKUP_KIND, BACKUP_SHORT_NAME } from "./backup-constants.js";
+import { discourseBackupOpenApiSchema } from "./backup-crd.js";
 import type { JsonSchema } from "./structural.js";
 
 /** A schema keyword's value as text: primitives as they are, anything else as JSON. */
@@ -51,23 +54,28 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** @returns the Markdown reference of every field of spec and status. */
-export function fieldReference(): string {
-  const schema = discourseOpenApiSchema();
+/** The reference of one kind: a title, how to explain it, and the spec and status tables. */
+function kindReference(kind: string, shortName: string, schema: JsonSchema, level: string): string[] {
   const props = schema.properties as Record<string, JsonSchema>;
-  const lines = [
-    `# ${KIND} field reference (${API_VERSION})`,
-    "",
-    "Generated from `src/api/schema.ts` by `npm run manifests`; do not edit by hand.",
-    `Short name: \`${SHORT_NAME}\`. \`kubectl explain discourse.spec.<field>\` prints the same descriptions.`,
-    "",
-  ];
+  const lines = [`${level} ${kind}`, "", `Short name: \`${shortName}\`. \`kubectl explain ${kind.toLowerCase()}.spec.<field>\` prints the same descriptions.`, ""];
   for (const part of ["spec", "status"]) {
     const rows: Row[] = [];
     walk(props[part] ?? {}, part, part === "spec", rows);
-    lines.push(`## ${part}`, "", "| field | type | description | constraints |", "|---|---|---|---|");
+    lines.push(`${level}# ${part}`, "", "| field | type | description | constraints |", "|---|---|---|---|");
     for (const r of rows) lines.push(`| \`${r.path}\` | ${cell(r.type)} | ${cell(r.description)} | ${cell(r.constraints)} |`);
     lines.push("");
   }
-  return lines.join("\n");
+  return lines;
+}
+
+/** @returns the Markdown reference of every field of spec and status of Discourse and DiscourseBackup. */
+export function fieldReference(): string {
+  return [
+    `# Field reference (${API_VERSION})`,
+    "",
+    "Generated from `src/api/schema.ts` and `src/api/backup-schema.ts` by `npm run manifests`; do not edit by hand.",
+    "",
+    ...kindReference(KIND, SHORT_NAME, discourseOpenApiSchema(), "##"),
+    ...kindReference(BACKUP_KIND, BACKUP_SHORT_NAME, discourseBackupOpenApiSchema(), "##"),
+  ].join("\n");
 }

@@ -28,6 +28,7 @@ import {
   POSTGRES_VERSIONS,
   PHASES,
 } from "./constants.js";
+import { DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_STORAGE_SIZE } from "./backup-constants.js";
 
 /** DNS-1123 subdomain with at least one dot (a fully qualified host name). */
 export const HOSTNAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$";
@@ -273,6 +274,68 @@ export const EnvVar = Type.Object(
   { description: "An extra environment variable of the web and sidekiq containers." },
 );
 
+/**
+ * A five-field cron expression (minute, hour, day of month, month, day of week), as
+ * Kubernetes CronJobs take it; webhooks/validation/rules/backup.ts parses it fully.
+ */
+export const CRON_PATTERN = "^\\S+( +\\S+){4}$";
+
+export const BackupSpec = Type.Object(
+  {
+    schedule: Type.Optional(Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: CRON_PATTERN,
+      description:
+        "Five-field cron expression (minute hour day-of-month month day-of-week, UTC), e.g. \"0 3 * * *\"; " +
+        "when set, the operator makes a DiscourseBackup with reason Scheduled on that schedule. Defaults to none.",
+    })),
+    retention: Type.Optional(Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: DEFAULT_BACKUP_RETENTION,
+      format: "int32",
+      description:
+        "Completed backups of this forum kept, 1 to 100; the oldest are removed first, with their files " +
+        `(a backup made before an upgrade counts). Defaults to ${DEFAULT_BACKUP_RETENTION}.`,
+    })),
+    beforeUpgrade: Type.Optional(Type.Boolean({
+      default: true,
+      description:
+        "A backup must complete before migrations of new code (version, image, plugins) run; a failed one stops the " +
+        "upgrade (the old version keeps serving, Degraded, reason BackupFailed). Defaults to true.",
+    })),
+    storage: Type.Optional(Type.Object(
+      {
+        size: Type.Optional(Quantity(
+          `Requested size of the backups volume <metadata.name>-backups; greater than zero; may grow, never shrink. Defaults to ${DEFAULT_BACKUP_STORAGE_SIZE}.`,
+          { default: DEFAULT_BACKUP_STORAGE_SIZE },
+        )),
+        storageClassName: Type.Optional(Type.String({
+          minLength: 1,
+          description: "StorageClass of the backups volume; immutable. Defaults to the cluster's default StorageClass.",
+          ...immutable("storageClassName"),
+        })),
+      },
+      { description: "The backups volume <metadata.name>-backups." },
+    )),
+  },
+  { description: "Backups of the forum's database and uploads (DiscourseBackup objects)." },
+);
+
+export const RestoreSpec = Type.Object(
+  {
+    backup: ObjectName(
+      "Name of a Completed DiscourseBackup in the namespace: the new forum starts from its database and uploads, " +
+        "checked against their checksums, before its first migration.",
+    ),
+  },
+  {
+    description: "Start a new forum from a backup. Set on create only; immutable.",
+    ...immutable("restore"),
+  },
+);
+
 export const DiscourseSpec = Type.Object(
   {
     hostname: Type.String({
@@ -373,8 +436,15 @@ export const DiscourseSpec = Type.Object(
       default: false,
       description: "While true the reconciler changes nothing and reports condition Paused. Defaults to false.",
     })),
+    backup: Type.Optional(BackupSpec),
+    restore: Type.Optional(RestoreSpec),
   },
-  { description: "Desired state of the forum." },
+  {
+    description: "Desired state of the forum.",
+    "x-kubernetes-validations": [
+      { rule: "has(self.restore) == has(oldSelf.restore)", message: "restore may only be set when the Discourse is created" },
+    ],
+  },
 );
 
 export const Condition = Type.Object(

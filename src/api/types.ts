@@ -6,6 +6,7 @@
 import type { Static } from "@sinclair/typebox";
 import type { V1ObjectMeta, V1ResourceRequirements } from "@kubernetes/client-node";
 import type * as S from "./schema.js";
+import type * as B from "./backup-schema.js";
 
 export type DiscourseSpec = Static<typeof S.DiscourseSpec>;
 export type DiscourseStatus = Static<typeof S.DiscourseStatus>;
@@ -16,6 +17,10 @@ export type SmtpSpec = Static<typeof S.SmtpSpec>;
 export type IngressSpec = Static<typeof S.IngressSpec>;
 export type PluginSpec = Static<typeof S.PluginSpec>;
 export type EnvVar = Static<typeof S.EnvVar>;
+export type BackupSpec = Static<typeof S.BackupSpec>;
+export type RestoreSpec = Static<typeof S.RestoreSpec>;
+export type DiscourseBackupSpec = Static<typeof B.DiscourseBackupSpec>;
+export type DiscourseBackupStatus = Static<typeof B.DiscourseBackupStatus>;
 export type Category = "personal" | "test" | "official";
 export type SslMode = "disable" | "require" | "verify-full";
 export type AccessMode = "ReadWriteOnce" | "ReadWriteMany";
@@ -28,6 +33,15 @@ export interface Discourse {
   metadata: V1ObjectMeta;
   spec: DiscourseSpec;
   status?: DiscourseStatus;
+}
+
+/** A `DiscourseBackup` object as read from the API (or sent to it). */
+export interface DiscourseBackup {
+  apiVersion: "discourse.cern/v1alpha1";
+  kind: "DiscourseBackup";
+  metadata: V1ObjectMeta;
+  spec: DiscourseBackupSpec;
+  status?: DiscourseBackupStatus;
 }
 
 export interface SecretKeyRef {
@@ -79,6 +93,8 @@ export interface DefaultedSpec {
   deletionPolicy: "Retain" | "Delete";
   deletionProtection: boolean;
   paused: boolean;
+  backup: { schedule?: string; retention: number; beforeUpgrade: boolean; storage: { size: Quantity; storageClassName?: string } };
+  restore?: { backup: string };
 }
 
 /** A `Discourse` whose spec went through `applyDefaults`. */

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { discourseBackupCrd } from "../api/backup-crd.js";
 import { discourseCrd } from "../api/crd.js";
 import { fieldReference } from "../api/reference.js";
 import { webhookConfigurationFiles } from "./webhook-files.js";
@@ -18,6 +19,7 @@ const yaml = (obj: unknown): string => HEADER + stringify(obj, { lineWidth: 0 })
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set("manifests/crd/discourses.discourse.cern.yaml", yaml(discourseCrd()));
+  files.set("manifests/crd/discoursebackups.discourse.cern.yaml", yaml(discourseBackupCrd()));
   for (const [path, obj] of webhookConfigurationFiles()) files.set(path, yaml(obj));
   files.set("docs/reference.md", fieldReference());
   return files;

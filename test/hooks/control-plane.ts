@@ -5,10 +5,11 @@
  * isolates itself in its own namespace (`newNamespace`).
  */
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { ApiextensionsV1Api } from "@kubernetes/client-node";
+import { ApiextensionsV1Api, type V1CustomResourceDefinition } from "@kubernetes/client-node";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { discourseBackupCrd } from "../../src/api/backup-crd.js";
 import { discourseCrd } from "../../src/api/crd.js";
 import { startControlPlane, type ControlPlane } from "../../src/envtest/launcher.js";
 
@@ -53,8 +54,11 @@ export async function kubectl(args: string[], opts: { input?: string } = {}): Pr
 }
 
 async function applyCrd(): Promise<void> {
+  for (const crd of [discourseCrd(), discourseBackupCrd()]) await applyOneCrd(crd);
+}
+
+async function applyOneCrd(crd: V1CustomResourceDefinition): Promise<void> {
   const api = env().kc.makeApiClient(ApiextensionsV1Api);
-  const crd = discourseCrd();
   const name = crd.metadata?.name ?? "";
   // Through kubectl, not the typed client: the client's serializer knows the schema's
   // `x-kubernetes-*` keys only as `x_kubernetes_*` and silently drops them, which turns
@@ -71,7 +75,7 @@ async function applyCrd(): Promise<void> {
   throw new Error(`CRD ${name} not Established after 30s`);
 }
 
-/** Installs (or updates) the Discourse CRD once per run and waits until it is Established. */
+/** Installs (or updates) the Discourse and DiscourseBackup CRDs once per run and waits until it is Established. */
 export async function installCrd(): Promise<void> {
   crdInstalled ??= applyCrd();
   return crdInstalled;

@@ -23,6 +23,8 @@ export interface AdmissionResult {
   warnings: string[];
   /** JSON Patch from the original to the defaulted object (mutating webhook only). */
   patch?: PatchOperation[];
+  /** Kind named in a denial. Defaults to Discourse. */
+  kind?: string;
 }
 
 /**
@@ -45,8 +47,8 @@ export function toAdmissionResponse(uid: string, result: AdmissionResult): Admis
       status: {
         code: 422,
         reason: "Invalid",
-        message: `${KIND}.${GROUP} "${result.name}" is invalid: ${summary}`,
-        details: { group: GROUP, kind: KIND, name: result.name, causes },
+        message: `${result.kind ?? KIND}.${GROUP} "${result.name}" is invalid: ${summary}`,
+        details: { group: GROUP, kind: result.kind ?? KIND, name: result.name, causes },
       },
       ...warnings,
     };

@@ -26,6 +26,7 @@ import {
   WEBHOOK_PORT,
   WEBHOOK_SERVICE_NAME,
 } from "../../src/api/constants.js";
+import { BACKUP_PLURAL, BACKUP_VALIDATE_PATH, BACKUP_VALIDATING_WEBHOOK_NAME } from "../../src/api/backup-constants.js";
 
 /** How the apiserver reaches the webhook. */
 export type WebhookEndpoint =
@@ -64,8 +65,8 @@ export function namespaceSelector(operatorNamespace: string): V1LabelSelector {
   };
 }
 
-function rules(operations: string[]): V1RuleWithOperations[] {
-  return [{ apiGroups: [GROUP], apiVersions: [VERSION], resources: [PLURAL], operations, scope: "Namespaced" }];
+function rules(operations: string[], resource: string = PLURAL): V1RuleWithOperations[] {
+  return [{ apiGroups: [GROUP], apiVersions: [VERSION], resources: [resource], operations, scope: "Namespaced" }];
 }
 
 function operatorNamespaceOf(endpoint: WebhookEndpoint): string {
@@ -75,7 +76,8 @@ function operatorNamespaceOf(endpoint: WebhookEndpoint): string {
 const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } });
 
 /**
- * `validate.discourse.cern` on CREATE, UPDATE and DELETE of discourses:
+ * `validate.discourse.cern` on CREATE, UPDATE and DELETE of discourses, and
+ * `validate-backup.discourse.cern` on CREATE and UPDATE of discoursebackups:
  * failurePolicy Fail, sideEffects None, matchPolicy Equivalent, timeout 10 s.
  */
 export function buildValidatingWebhookConfiguration(endpoint: WebhookEndpoint, caBundlePem: string): V1ValidatingWebhookConfiguration {
@@ -88,6 +90,17 @@ export function buildValidatingWebhookConfiguration(endpoint: WebhookEndpoint, c
         name: VALIDATING_WEBHOOK_NAME,
         clientConfig: clientConfig(endpoint, VALIDATE_PATH, caBundlePem),
         rules: rules(["CREATE", "UPDATE", "DELETE"]),
+        failurePolicy: "Fail",
+        sideEffects: "None",
+        matchPolicy: "Equivalent",
+        timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+        admissionReviewVersions: ["v1"],
+        namespaceSelector: namespaceSelector(operatorNamespaceOf(endpoint)),
+      },
+      {
+        name: BACKUP_VALIDATING_WEBHOOK_NAME,
+        clientConfig: clientConfig(endpoint, BACKUP_VALIDATE_PATH, caBundlePem),
+        rules: rules(["CREATE", "UPDATE"], BACKUP_PLURAL),
         failurePolicy: "Fail",
         sideEffects: "None",
         matchPolicy: "Equivalent",

@@ -7,7 +7,7 @@
  *
  * Decisions:
  * - Objects with contract defaults (database, redis, ingress, storage.uploads,
- *   resources, sidekiq) are created when absent, so `kubectl apply
+ *   resources, sidekiq, backup) are created when absent, so `kubectl apply
  *   --dry-run=server -o yaml` shows every default. `smtp` stays absent
  *   ("none"); `plugins` and `env` become `[]` when absent, because
  *   DefaultedSpec, which the reconciler's builders consume, has them required
@@ -26,6 +26,7 @@ import {
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_POSTGRES_VERSION,
 } from "../../src/api/constants.js";
+import { DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_STORAGE_SIZE } from "../../src/api/backup-constants.js";
 import type { DefaultedDiscourse, Discourse } from "../../src/api/types.js";
 import { parseReleaseVersion } from "../validation/release-version.js";
 import { isRecord } from "../validation/types.js";
@@ -122,6 +123,16 @@ function defaultStorageAndResources(spec: Obj): void {
   if (sidekiq) fill(sidekiq, "replicas", 1);
 }
 
+/** spec.backup: retention, beforeUpgrade and the backups volume's size; no schedule. */
+function defaultBackup(spec: Obj): void {
+  const backup = child(spec, "backup");
+  if (!backup) return;
+  fill(backup, "retention", DEFAULT_BACKUP_RETENTION);
+  fill(backup, "beforeUpgrade", true);
+  const storage = child(backup, "storage");
+  if (storage) fill(storage, "size", DEFAULT_BACKUP_STORAGE_SIZE);
+}
+
 /**
  * Returns a new Discourse with every default of the contract filled in.
  * @param obj - a Discourse as received (any shape; never modified).
@@ -148,5 +159,6 @@ export function applyDefaults(obj: Discourse, facts: DefaultingFacts): Defaulted
   fill(spec, "deletionPolicy", "Retain");
   fill(spec, "deletionProtection", false);
   fill(spec, "paused", false);
+  defaultBackup(spec);
   return copy as unknown as DefaultedDiscourse;
 }

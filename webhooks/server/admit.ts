@@ -7,13 +7,15 @@ import type { Logger } from "../../src/log.js";
 import { servesKind } from "../admission/object.js";
 import { processMutate } from "../admission/process-mutate.js";
 import { processValidate } from "../admission/process-validate.js";
+import { backupTarget, processValidateBackup } from "../admission/process-validate-backup.js";
+import type { DiscourseLookup } from "../facts/discourse-lookup.js";
 import { toErrorResponse } from "../admission/to-admission-response.js";
 import type { AdmissionRequest, AdmissionResponse } from "../admission/types.js";
 import { ensureCredentialsSecret, type SecretCreator } from "../credentials/ensure-credentials-secret.js";
 import { planCredentials } from "../credentials/plan-credentials.js";
 import { emptyFacts, type ClusterFacts, type FactsSource } from "../facts/types.js";
 
-export type WebhookKind = "validate" | "mutate";
+export type WebhookKind = "validate" | "mutate" | "validate-backup";
 
 export interface AdmitDeps {
   facts: FactsSource;
@@ -21,6 +23,8 @@ export interface AdmitDeps {
   secrets?: SecretCreator;
   /** Give up gathering facts after this many milliseconds (the apiserver waits at most timeoutSeconds). */
   factsTimeoutMs: number;
+  /** Whether a Discourse exists (DiscourseBackup CREATE); when absent, existence is not checked (offline runs). */
+  discourses?: DiscourseLookup;
   logger: Logger;
 }
 
@@ -69,6 +73,7 @@ async function createCredentials(request: AdmissionRequest, facts: ClusterFacts,
  *   or the credentials Secret cannot be created.
  */
 export async function admit(kind: WebhookKind, request: AdmissionRequest, deps: AdmitDeps): Promise<AdmissionResponse> {
+  if (kind === "validate-backup") return admitBackup(request, deps);
   let facts: ClusterFacts;
   try {
     facts = await gatherFacts(request, deps);
@@ -79,4 +84,16 @@ export async function admit(kind: WebhookKind, request: AdmissionRequest, deps: 
   const response = processMutate(request, facts);
   if (!response.allowed) return response;
   return (await createCredentials(request, facts, deps)) ?? response;
+}
+
+/** A DiscourseBackup request: look the named Discourse up (CREATE), then judge. */
+async function admitBackup(request: AdmissionRequest, deps: AdmitDeps): Promise<AdmissionResponse> {
+  const target = backupTarget(request);
+  if (!target || !deps.discourses) return processValidateBackup(request, {});
+  try {
+    const exists = await withTimeout(deps.discourses(target.namespace, target.name), deps.factsTimeoutMs, "reading the cluster");
+    return processValidateBackup(request, { discourseExists: exists });
+  } catch (err) {
+    return toErrorResponse(request.uid, 500, "InternalError", `could not read the cluster state: ${errorMessage(err)}`);
+  }
 }

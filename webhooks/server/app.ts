@@ -13,6 +13,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from "express";
 import { MUTATE_PATH, VALIDATE_PATH } from "../../src/api/constants.js";
+import { BACKUP_VALIDATE_PATH } from "../../src/api/backup-constants.js";
 import type { Logger } from "../../src/log.js";
 import { decodeAdmissionReview } from "../admission/decode-review.js";
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionResponse } from "../admission/types.js";
@@ -82,7 +83,7 @@ function errorHandler(logger: Logger, metrics: WebhookMetrics) {
   };
 }
 
-/** Build the app: POST VALIDATE_PATH and MUTATE_PATH, GET /healthz, /readyz, /metrics. */
+/** Build the app: POST VALIDATE_PATH, MUTATE_PATH and BACKUP_VALIDATE_PATH, GET /healthz, /readyz, /metrics. */
 export function createWebhookApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -91,6 +92,7 @@ export function createWebhookApp(deps: AppDeps): express.Express {
   const json = express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true });
   app.post(VALIDATE_PATH, requireJson, json, admissionRoute("validate", VALIDATE_PATH, deps));
   app.post(MUTATE_PATH, requireJson, json, admissionRoute("mutate", MUTATE_PATH, deps));
+  app.post(BACKUP_VALIDATE_PATH, requireJson, json, admissionRoute("validate-backup", BACKUP_VALIDATE_PATH, deps));
   app.get("/healthz", (_req, res) => void res.type("text/plain").send("ok"));
   app.get("/readyz", (_req, res) => {
     const ready = deps.ready?.() ?? true;

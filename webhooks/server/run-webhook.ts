@@ -15,6 +15,7 @@ import type { CertificateOptions, CertificateSet } from "../../certs/types.js";
 import { type WebhookEndpoint } from "../configurations/build-configurations.js";
 import { injectCaBundle, registerWebhooks } from "../configurations/register-webhooks.js";
 import { CachedFactsSource } from "../facts/cached-facts.js";
+import { apiDiscourseLookup } from "../facts/discourse-lookup.js";
 import { startWebhookServer, type WebhookServer, type WebhookServerOptions } from "./start-webhook-server.js";
 
 export interface RunWebhookOptions {
@@ -76,6 +77,7 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<RunningWebhoo
       tls: initial.stored.set,
       facts,
       secrets: facts.recordingCreator(makeKeepAliveClient(opts.kc, CoreV1Api)),
+      discourses: apiDiscourseLookup(opts.kc),
       ready: () => facts.synced,
       port: opts.port ?? WEBHOOK_PORT,
       ...(opts.host ? { host: opts.host } : {}),

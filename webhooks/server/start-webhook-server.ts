@@ -10,6 +10,7 @@ import { WEBHOOK_PORT } from "../../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../../src/log.js";
 import type { SecretCreator } from "../credentials/ensure-credentials-secret.js";
 import type { FactsSource } from "../facts/types.js";
+import type { DiscourseLookup } from "../facts/discourse-lookup.js";
 import { createWebhookApp } from "./app.js";
 import { createWebhookMetrics, type WebhookMetrics } from "./metrics.js";
 
@@ -31,6 +32,8 @@ export interface WebhookServerOptions {
   facts: FactsSource;
   /** Creates the credentials Secret on CREATE; without it no Secret is created. */
   secrets?: SecretCreator;
+  /** Whether a Discourse exists (DiscourseBackup CREATE); not checked when absent. */
+  discourses?: DiscourseLookup;
   /** TCP port; 0 picks a free one. Default 9443. */
   port?: number;
   /** Address to listen on. Default all interfaces. */
@@ -69,6 +72,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const app = createWebhookApp({
     facts: opts.facts,
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    ...(opts.discourses ? { discourses: opts.discourses } : {}),
     factsTimeoutMs: opts.factsTimeoutMs ?? 6000,
     logger: log,
     metrics,

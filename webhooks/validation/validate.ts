@@ -35,6 +35,12 @@ import { validateEnvNames, validateEnvSources } from "./rules/env.js";
 import { warnMissingSecrets } from "./rules/secret-references.js";
 import { validateDeletionProtection } from "./rules/deletion-protection.js";
 import {
+  validateBackupSchedule,
+  validateBackupStorageSize,
+  validateBackupStorageTransition,
+  validateRestoreCreateOnly,
+} from "./rules/backup.js";
+import {
   isRecord,
   mergeResults,
   type CreateRule,
@@ -64,6 +70,8 @@ export const CREATE_RULES: readonly CreateRule[] = [
   validateEnvNames,
   validateEnvSources,
   warnMissingSecrets,
+  validateBackupSchedule,
+  validateBackupStorageSize,
 ];
 
 /** Transition rules, run on UPDATE against the stored object. */
@@ -73,6 +81,8 @@ export const UPDATE_RULES: readonly UpdateRule[] = [
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
   validateUploadsTransition,
+  validateBackupStorageTransition,
+  validateRestoreCreateOnly,
 ];
 
 /** Rules run on DELETE, on the stored object. */

@@ -12,8 +12,8 @@ const CA = Buffer.from(PEM).toString("base64");
 const selector = {
   matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["discourse-operator-system", "kube-system"] }],
 };
-const rules = (operations: string[]): unknown[] => [
-  { apiGroups: ["discourse.cern"], apiVersions: ["v1alpha1"], resources: ["discourses"], operations, scope: "Namespaced" },
+const rules = (operations: string[], resource = "discourses"): unknown[] => [
+  { apiGroups: ["discourse.cern"], apiVersions: ["v1alpha1"], resources: [resource], operations, scope: "Namespaced" },
 ];
 const labels = { "app.kubernetes.io/managed-by": "discourse-operator" };
 
@@ -34,6 +34,20 @@ describe("webhook configurations", () => {
               caBundle: CA,
             },
             rules: rules(["CREATE", "UPDATE", "DELETE"]),
+            failurePolicy: "Fail",
+            sideEffects: "None",
+            matchPolicy: "Equivalent",
+            timeoutSeconds: 10,
+            admissionReviewVersions: ["v1"],
+            namespaceSelector: selector,
+          },
+          {
+            name: "validate-backup.discourse.cern",
+            clientConfig: {
+              service: { namespace: "discourse-operator-system", name: "discourse-operator-webhook", port: 9443, path: "/validate-discourse-cern-v1alpha1-discoursebackup" },
+              caBundle: CA,
+            },
+            rules: rules(["CREATE", "UPDATE"], "discoursebackups"),
             failurePolicy: "Fail",
             sideEffects: "None",
             matchPolicy: "Equivalent",

@@ -60,6 +60,7 @@ export function rootForum(): DefaultedDiscourse {
       deletionPolicy: "Retain",
       deletionProtection: true,
       paused: false,
+      backup: { retention: 7, beforeUpgrade: true, storage: { size: "20Gi" } },
     },
   };
 }
@@ -104,6 +105,7 @@ export function marketplace(): DefaultedDiscourse {
       deletionPolicy: "Delete",
       deletionProtection: false,
       paused: false,
+      backup: { retention: 7, beforeUpgrade: true, storage: { size: "20Gi" } },
     },
   };
 }

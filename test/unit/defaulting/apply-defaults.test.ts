@@ -77,6 +77,7 @@ describe("applyDefaults: the minimal forum", () => {
         deletionPolicy: "Retain",
         deletionProtection: false,
         paused: false,
+        backup: { retention: 7, beforeUpgrade: true, storage: { size: "20Gi" } },
       },
     });
   });
@@ -183,6 +184,10 @@ const cases: Case[] = [
   { name: "deletionPolicy: Retain", obj: forum(), path: "spec.deletionPolicy", want: "Retain" },
   { name: "deletionProtection: false", obj: forum(), path: "spec.deletionProtection", want: false },
   { name: "paused: false", obj: forum(), path: "spec.paused", want: false },
+  { name: "backup.retention: 7", obj: forum(), path: "spec.backup.retention", want: 7 },
+  { name: "backup.beforeUpgrade: true", obj: forum(), path: "spec.backup.beforeUpgrade", want: true },
+  { name: "backup.storage.size: 20Gi", obj: forum(), path: "spec.backup.storage.size", want: "20Gi" },
+  { name: "backup.schedule stays unset", obj: forum(), path: "spec.backup.schedule", want: undefined },
   { name: "without metadata.name, no name-derived database name", obj: forum({}, { name: undefined, generateName: "f-" }), path: "spec.database", want: { port: 5432, sslMode: "disable", version: "17", storage: { size: "10Gi" } } },
   { name: "a section of the wrong type is left alone", obj: forum({ database: "x", resources: { web: [] } }), path: "spec.database", want: "x" },
   { name: "resources of the wrong type are left alone", obj: forum({ resources: { web: { requests: 1 } } }), path: "spec.resources.web", want: { requests: 1 } },

@@ -71,7 +71,7 @@ describe("manifests: RBAC", () => {
     expect(role.rules).to.deep.equal([{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ALL }]);
   });
 
-  it("the reconciler may manage every kind of child in API.md, read and finalize Discourse objects and write their status", () => {
+  it("the reconciler may manage every kind of child in API.md, read and finalize Discourse objects and write their status, manage DiscourseBackup objects, read pods", () => {
     const role = find<V1ClusterRole & KubeObject>(docs, "ClusterRole", "discourse-operator-reconciler");
     const granted = (role.rules ?? []).flatMap((r) =>
       r.resources!.flatMap((res) => r.apiGroups!.map((g) => `${g || "core"}/${res}: ${r.verbs.join(",")}`)),
@@ -82,6 +82,10 @@ describe("manifests: RBAC", () => {
         "discourse.cern/discourses: get,list,watch,update,patch",
         "discourse.cern/discourses/status: get,update,patch",
         "discourse.cern/discourses/finalizers: update",
+        `discourse.cern/discoursebackups: ${manage}`,
+        "discourse.cern/discoursebackups/status: get,update,patch",
+        "discourse.cern/discoursebackups/finalizers: update",
+        "core/pods: get,list",
         `apps/deployments: ${manage}`,
         `apps/statefulsets: ${manage}`,
         `core/services: ${manage}`,
