@@ -20,7 +20,7 @@ export const APP_NAME = "discourse";
 
 /**
  * Values of `app.kubernetes.io/component`. The contract fixes web, sidekiq, redis,
- * postgresql, migrations and db-init; the web Service, Ingress/Route and PDB belong to
+ * postgresql, migrations, db-init, backup and restore; the web Service, Ingress/Route and PDB belong to
  * `web`, the PostgreSQL init ConfigMap to `postgresql`.
  */
 export const COMPONENTS = {
@@ -34,6 +34,9 @@ export const COMPONENTS = {
   migrations: "migrations",
   dbInit: "db-init",
   backend: "backend",
+  backup: "backup",
+  restore: "restore",
+  backupCleanup: "backup-cleanup",
 } as const;
 export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
 
