@@ -11,7 +11,7 @@ import type { ChildStore } from "./apply/child-store.js";
 import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
 import { describeError, KubeClient, type KubeObject } from "./client/kube-client.js";
 import { EventRecorder } from "./events/event-recorder.js";
-import { Informer } from "./informer/informer.js";
+import { Informer, type InformerEvent } from "./informer/informer.js";
 import { objectKey } from "./informer/object-cache.js";
 import { childChanged, discourseChanged, ownerKeys } from "./informer/owner-key.js";
 import { LeaderElector } from "./leader/leader-elector.js";
@@ -19,6 +19,8 @@ import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
+import { BackupController } from "./backups/backup-controller.js";
+import { BACKUP_KIND } from "../src/api/backup-constants.js";
 
 /**
  * Discourse objects reconciled at the same time by default. Measured on 2 cores
@@ -42,6 +44,8 @@ export interface ReconcilerOptions {
   logger?: Logger;
   /** Silent-watch restart threshold of the informers, in milliseconds (see Informer). */
   stallTimeoutMs?: number;
+  /** How often backup schedules and retention are looked at, in milliseconds. Defaults to 10000. */
+  backupTickMs?: number;
 }
 
 export interface ReconcilerHandle {
@@ -73,6 +77,7 @@ class Controller {
   private elector: LeaderElector | null = null;
   private routeApi = false;
   private writes = 0;
+  private backups: BackupController | null = null;
 
   constructor(private readonly opts: ReconcilerOptions) {
     this.log = (opts.logger ?? rootLogger).child({ component: "reconciler" });
@@ -103,6 +108,7 @@ class Controller {
         ownerKeys(obj).forEach((key) => this.enqueue(key));
       });
     }
+    this.addBackupController();
     for (const inf of this.informers.values()) inf.start();
     await Promise.all([...this.informers.values()].map((i) => i.synced));
     const le = this.opts.leaderElection;
@@ -112,6 +118,25 @@ class Controller {
     } else {
       this.startWorkers();
     }
+  }
+
+  /** The second controller (reconciler/backups/): an informer on DiscourseBackup objects, handlers on Discourse, Job and claim events. */
+  private addBackupController(): void {
+    this.addInformer(API_VERSION, BACKUP_KIND, undefined, (event, obj, old) => this.backups?.onBackup(event as InformerEvent, obj, old));
+    const backups = new BackupController({
+      client: this.client,
+      discourses: this.cache(KIND),
+      backups: this.cache(BACKUP_KIND),
+      store: this.store(),
+      events: this.events,
+      logger: this.log,
+      routeApiAvailable: this.routeApi,
+      ...(this.opts.backupTickMs !== undefined ? { tickMs: this.opts.backupTickMs } : {}),
+    });
+    this.backups = backups;
+    this.informers.get(KIND)?.on(backups.onDiscourse);
+    this.informers.get("Job")?.on(backups.onJob);
+    this.informers.get("PersistentVolumeClaim")?.on(backups.onClaim);
   }
 
   private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
@@ -126,6 +151,7 @@ class Controller {
 
   resyncNow(): void {
     for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+    if (this.queue) this.backups?.resync();
   }
 
   private startWorkers(): void {
@@ -135,6 +161,7 @@ class Controller {
     });
     this.queue = queue;
     queue.start((key) => this.reconcileKey(key));
+    this.backups?.start();
     this.resyncNow();
     void this.sweepOrphans();
     const period = this.opts.resyncPeriodMs ?? 600_000;
@@ -149,7 +176,7 @@ class Controller {
     clearInterval(this.resyncTimer);
     const q = this.queue;
     this.queue = null;
-    await q?.shutdown(drain);
+    await Promise.all([q?.shutdown(drain), this.backups?.stop(drain)]);
   }
 
   private context(log: Logger): ReconcileContext {

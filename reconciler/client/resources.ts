@@ -4,6 +4,7 @@
  * without a discovery round trip.
  */
 import { API_VERSION, KIND, PLURAL } from "../../src/api/constants.js";
+import { BACKUP_KIND, BACKUP_PLURAL } from "../../src/api/backup-constants.js";
 
 export interface ResourceType {
   apiVersion: string;
@@ -15,6 +16,8 @@ export interface ResourceType {
 
 const TYPES: ResourceType[] = [
   { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true },
+  { apiVersion: API_VERSION, kind: BACKUP_KIND, plural: BACKUP_PLURAL, namespaced: true },
+  { apiVersion: "v1", kind: "Pod", plural: "pods", namespaced: true },
   { apiVersion: "v1", kind: "Secret", plural: "secrets", namespaced: true },
   { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
   { apiVersion: "v1", kind: "Service", plural: "services", namespaced: true },

@@ -1,7 +1,7 @@
 /**
  * Deletion of a Discourse (its finalizer holds it while this runs).
- * `deletionPolicy: Retain` releases the uploads claim, the database claim and
- * the credentials Secret: their ownerReference to the Discourse is removed and
+ * `deletionPolicy: Retain` releases the uploads claim, the database claim, the
+ * backups claim and the credentials Secret: their ownerReference to the Discourse is removed and
  * they are labelled `discourse.cern/retained: "true"`, so the garbage collector
  * keeps them. `Delete` removes those three too (the database claim, made by
  * the StatefulSet controller, has no ownerReference, so the garbage collector
@@ -11,6 +11,7 @@ import { LABEL_INSTANCE, LABEL_RETAINED } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { ownedBy } from "../apply/apply-child.js";
 import { databaseClaimName, uploadsClaimName } from "../builders/names.js";
+import { backupsClaimName } from "../builders/backup-names.js";
 import type { KubeObject, ObjectRef } from "../client/kube-client.js";
 import { removeFinalizer } from "./finalizer.js";
 import type { ReconcileContext } from "./context.js";
@@ -25,6 +26,7 @@ export function retainableRefs(obj: KubeObject): ObjectRef[] {
   return [
     { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: uploadsClaimName(asDefaulted) },
     { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: databaseClaimName(asDefaulted) },
+    { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: backupsClaimName(obj.metadata.name) },
     { apiVersion: "v1", kind: "Secret", namespace: ns, name: secret },
   ];
 }

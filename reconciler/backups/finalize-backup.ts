@@ -1,0 +1,88 @@
+/**
+ * Deletion of a DiscourseBackup (its finalizer `discourse.cern/backup-files` holds it while
+ * this runs): its files are removed, except where the forum's policy keeps them.
+ *
+ * - The volume `<forum>-backups` is gone or going: the files go with it; nothing to do.
+ * - The forum is being deleted under `deletionPolicy: Retain`: the files stay, with the
+ *   volume (API.md: Retain keeps the backups).
+ * - Otherwise: a backup Job still running is stopped first (it could finish writing after
+ *   the cleanup); then the cleanup Job `<forum>-cleanup-<backup>` removes `/backups/<backup>`;
+ *   once it succeeded, the finalizer goes. A failed cleanup keeps the finalizer and says so
+ *   in an Event; deleting the cleanup Job makes a new attempt.
+ */
+import { DEFAULT_POSTGRES_VERSION } from "../../src/api/constants.js";
+import { BACKUP_FINALIZER } from "../../src/api/backup-constants.js";
+import type { DiscourseBackup } from "../../src/api/types.js";
+import { buildCleanupJob } from "../builders/backup-job.js";
+import { BACKUP_ANNOTATION, backupJobName, backupsClaimName, cleanupJobName } from "../builders/backup-names.js";
+import { statusCode, type KubeObject } from "../client/kube-client.js";
+import { jobOutcome } from "./backup-status.js";
+import type { BackupContext } from "./context.js";
+import { setBackupFinalizers } from "./backup-finalizer.js";
+
+/** How often a deletion waiting for a Job to go away is looked at again, in milliseconds. */
+const RECHECK_MS = 2000;
+
+async function live(ctx: BackupContext, kind: string, apiVersion: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+  if (ctx.store.covers(kind)) return ctx.store.get(kind, namespace, name);
+  return (await ctx.client.get({ apiVersion, kind, namespace, name })) ?? undefined;
+}
+
+async function done(ctx: BackupContext, obj: KubeObject, why: string, forum: KubeObject | undefined): Promise<void> {
+  await setBackupFinalizers(ctx, obj, (obj.metadata.finalizers ?? []).filter((f) => f !== BACKUP_FINALIZER));
+  ctx.logger.info({ backup: obj.metadata.name }, `DiscourseBackup ${obj.metadata.name} deleted: ${why}`);
+  if (forum && !forum.metadata.deletionTimestamp) await ctx.events.record(forum, "Normal", "BackupDeleted", `DiscourseBackup ${obj.metadata.name} deleted: ${why}`);
+}
+
+/** The postgres image of the forum (any image with a shell will do for `rm`). */
+function cleanupImage(forum: KubeObject | undefined): string {
+  const version = (forum?.spec as { database?: { version?: string } } | undefined)?.database?.version ?? DEFAULT_POSTGRES_VERSION;
+  return `docker.io/library/postgres:${version}`;
+}
+
+/** Why the files need no cleanup Job (they went with the volume, or Retain keeps them); null when they do. */
+function noCleanupReason(claim: KubeObject | undefined, forum: KubeObject | undefined, claimName: string): string | null {
+  if (!claim || claim.metadata.deletionTimestamp) return `its files went with the volume ${claimName}`;
+  const policy = (forum?.spec as { deletionPolicy?: string } | undefined)?.deletionPolicy ?? "Retain";
+  if (forum?.metadata.deletionTimestamp && policy === "Retain") return "its files are kept with the forum's volume (deletionPolicy Retain)";
+  return null;
+}
+
+/** Stops a backup Job that has not finished. @returns true while one is still there. */
+async function stopBackupJob(ctx: BackupContext, namespace: string, name: string, forumName: string): Promise<boolean> {
+  const job = ctx.store.get("Job", namespace, backupJobName(forumName, name));
+  if (!job || !["waiting", "running"].includes(jobOutcome(job))) return false;
+  if (!job.metadata.deletionTimestamp) await ctx.client.delete({ apiVersion: "batch/v1", kind: "Job", namespace, name: job.metadata.name }, job.metadata.uid);
+  ctx.enqueueBackupAfter(`${namespace}/${name}`, RECHECK_MS);
+  return true;
+}
+
+async function createCleanupJob(ctx: BackupContext, job: KubeObject): Promise<void> {
+  try {
+    ctx.store.remember(await ctx.client.create(job));
+  } catch (err) {
+    if (statusCode(err) !== 409) throw err;
+  }
+  ctx.logger.info({ job: job.metadata.name }, `removing the files of DiscourseBackup ${job.metadata.annotations?.[BACKUP_ANNOTATION] ?? ""} (Job ${job.metadata.name})`);
+}
+
+/** See the file comment. @throws the API error of a failed write (the key is retried). */
+export async function finalizeBackup(ctx: BackupContext, obj: KubeObject): Promise<void> {
+  if (!(obj.metadata.finalizers ?? []).includes(BACKUP_FINALIZER)) return;
+  const namespace = obj.metadata.namespace ?? "";
+  const name = obj.metadata.name;
+  const forumName = (obj as unknown as DiscourseBackup).spec?.discourse ?? "";
+  const forum = ctx.discourses.get(namespace, forumName);
+  const claimName = backupsClaimName(forumName);
+  const skip = noCleanupReason(await live(ctx, "PersistentVolumeClaim", "v1", namespace, claimName), forum, claimName);
+  if (skip) return done(ctx, obj, skip, forum);
+  if (await stopBackupJob(ctx, namespace, name, forumName)) return;
+  const cleanupName = cleanupJobName(forumName, name);
+  const cleanup = ctx.store.get("Job", namespace, cleanupName);
+  if (!cleanup) return createCleanupJob(ctx, buildCleanupJob(forumName, namespace, name, cleanupImage(forum)) as unknown as KubeObject);
+  const outcome = jobOutcome(cleanup);
+  if (outcome === "succeeded") return done(ctx, obj, `its files were removed by Job ${cleanupName}`, forum);
+  if (outcome === "failed" && forum) {
+    await ctx.events.record(forum, "Warning", "BackupCleanupFailed", `Job ${cleanupName} could not remove the files of DiscourseBackup ${name}; delete the Job to try again`);
+  }
+}
