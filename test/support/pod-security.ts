@@ -38,23 +38,31 @@ function hostChecks(pod: V1PodSpec): string[] {
   return out;
 }
 
-function containerChecks(pod: V1PodSpec): string[] {
+/** Privilege escalation and capabilities of one container. */
+function privilegeChecks(c: V1Container): string[] {
+  const sc = c.securityContext ?? {};
   const out: string[] = [];
-  const podSeccomp = pod.securityContext?.seccompProfile?.type;
-  for (const c of containers(pod)) {
-    const sc = c.securityContext ?? {};
-    if (sc.allowPrivilegeEscalation !== false) out.push(`${c.name}: allowPrivilegeEscalation must be false`);
-    if (!(sc.capabilities?.drop ?? []).includes("ALL")) out.push(`${c.name}: capabilities must drop ALL`);
-    const added = (sc.capabilities?.add ?? []).filter((a) => a !== "NET_BIND_SERVICE");
-    if (added.length > 0) out.push(`${c.name}: adds ${added.join(",")}`);
-    const seccomp = sc.seccompProfile?.type ?? podSeccomp;
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") out.push(`${c.name}: seccomp ${seccomp ?? "unset"}`);
-    const nonRoot = sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
-    if (nonRoot !== true) out.push(`${c.name}: runAsNonRoot must be true`);
-    const uid = sc.runAsUser ?? pod.securityContext?.runAsUser;
-    if (uid === 0) out.push(`${c.name}: runAsUser 0`);
-  }
+  if (sc.allowPrivilegeEscalation !== false) out.push(`${c.name}: allowPrivilegeEscalation must be false`);
+  if (!(sc.capabilities?.drop ?? []).includes("ALL")) out.push(`${c.name}: capabilities must drop ALL`);
+  const added = (sc.capabilities?.add ?? []).filter((a) => a !== "NET_BIND_SERVICE");
+  if (added.length > 0) out.push(`${c.name}: adds ${added.join(",")}`);
   return out;
+}
+
+/** Seccomp and user of one container, the pod's context filling what it leaves out. */
+function identityChecks(c: V1Container, pod: V1PodSpec): string[] {
+  const sc = c.securityContext ?? {};
+  const psc = pod.securityContext ?? {};
+  const out: string[] = [];
+  const seccomp = sc.seccompProfile?.type ?? psc.seccompProfile?.type;
+  if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") out.push(`${c.name}: seccomp ${seccomp ?? "unset"}`);
+  if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) out.push(`${c.name}: runAsNonRoot must be true`);
+  if ((sc.runAsUser ?? psc.runAsUser) === 0) out.push(`${c.name}: runAsUser 0`);
+  return out;
+}
+
+function containerChecks(pod: V1PodSpec): string[] {
+  return containers(pod).flatMap((c) => [...privilegeChecks(c), ...identityChecks(c, pod)]);
 }
 
 /** What `restricted-v2` adds: no fixed uid, gid or fsGroup (the SCC assigns them from the namespace's range). */

@@ -26,7 +26,7 @@ describe("builders/redis start script", () => {
   const start = async (env: Record<string, string>): Promise<string> =>
     (await run("/bin/sh", ["-c", script()], { env: { PATH: `${dir}:/usr/bin:/bin`, ...env } })).stdout;
 
-  const cases = [
+  const cases: { name: string; env: Record<string, string>; want: string | null }[] = [
     { name: "no password: no requirepass", env: {}, want: null },
     { name: "a plain password", env: { REDIS_PASSWORD: "s3cret" }, want: 'requirepass "s3cret"' },
     { name: "quotes and backslashes are escaped", env: { REDIS_PASSWORD: 'a"b\\c$d' }, want: 'requirepass "a\\"b\\\\c$d"' },
