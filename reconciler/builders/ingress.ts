@@ -5,9 +5,10 @@
  *
  * Upload size: ingress-nginx refuses request bodies above 1m by default
  * (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#custom-max-body-size).
- * Upstream's own nginx lets 10m through (discourse_docker `templates/web.template.yml`:
- * param `upload_size: 10m` → `client_max_body_size`), above Discourse's default upload
- * limits (site settings max_image_size_kb and max_attachment_size_kb, 4096 KB). For the
+ * Upstream's own nginx in front of every standard install lets 10m through
+ * (discourse_docker `templates/web.template.yml`: param `upload_size: 10m` →
+ * `client_max_body_size`), so that is the size Discourse's upload limits (site settings
+ * max_image_size_kb, max_attachment_size_kb) are used with. For the
  * ingress-nginx class (`className: nginx`, or any `nginx.ingress.kubernetes.io/`
  * annotation) the Ingress gets `proxy-body-size: 10m`; a user annotation wins. Forums that
  * raise the site settings raise the annotation with them. README lists what other
