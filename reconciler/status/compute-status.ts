@@ -83,25 +83,33 @@ function degradedCondition(f: StatusFacts): ConditionInput {
   return { type: "Degraded", status: "False", reason: "AsExpected", message: "every child is in its desired state" };
 }
 
+/** Progressing True while the forum moves toward the spec's code (the reason names the step), False when it is there or stopped. */
 function progressingCondition(f: StatusFacts, r: { ready: number; complete: boolean }): ConditionInput {
   const m = f.migration;
   const progressing = (reason: string, message: string): ConditionInput => ({ type: "Progressing", status: "True", reason, message });
-  const waitingFor = m.waitingForJob ? `waiting for migration Job ${m.waitingForJob} to end, then ` : "";
+  const target = describeRevision(m, "target");
   switch (m.progress) {
     case "Waiting":
-      return progressing(m.blocked?.reason ?? "Waiting", `${m.blocked?.message ?? "waiting"} before the pre-deployment migration of ${describeRevision(m, "target")}`);
+      return progressing(m.blocked?.reason ?? "Waiting", `${m.blocked?.message ?? "waiting"} before the pre-deployment migration of ${target}`);
     case "PreMigrating":
-      return progressing("PreDeploymentMigration", `${waitingFor}Job ${m.job?.name ?? "(next)"} runs the pre-deployment migrations of ${describeRevision(m, "target")}; web and sidekiq run ${describeRevision(m, "running")}`);
+      return progressing("PreDeploymentMigration", `${migrationJobText(m)} runs the pre-deployment migrations of ${target}; web and sidekiq run ${describeRevision(m, "running")}`);
     case "PostMigrating":
-      return progressing("PostDeploymentMigration", `${waitingFor}Job ${m.job?.name ?? "(next)"} runs the post-deployment migrations of ${describeRevision(m, "target")}`);
+      return progressing("PostDeploymentMigration", `${migrationJobText(m)} runs the post-deployment migrations of ${target}`);
     case "RollingOut":
-      return progressing("RollingOut", `web and sidekiq roll out ${describeRevision(m, "target")}: ${r.ready}/${f.desiredReplicas} web pods ready`);
+      return progressing("RollingOut", `web and sidekiq roll out ${target}: ${r.ready}/${f.desiredReplicas} web pods ready`);
     case "Failed":
       return { type: "Progressing", status: "False", reason: m.failedJob ? "MigrationFailed" : (m.blocked?.reason ?? "Failed"), message: "stopped until the failure reported by condition Degraded is fixed" };
     case "Complete":
-      if (!r.complete) return progressing("RollingOut", `${r.ready}/${f.desiredReplicas} web pods ready`);
-      return { type: "Progressing", status: "False", reason: "Complete", message: `web and sidekiq run ${describeRevision(m, "running")}, fully migrated` };
+      return r.complete
+        ? { type: "Progressing", status: "False", reason: "Complete", message: `web and sidekiq run ${describeRevision(m, "running")}, fully migrated` }
+        : progressing("RollingOut", `${r.ready}/${f.desiredReplicas} web pods ready`);
   }
+}
+
+/** "Job X", or, while another migration Job still runs, what the next one waits for. */
+function migrationJobText(m: MigrationPlan): string {
+  if (m.waitingForJob) return `waiting for migration Job ${m.waitingForJob} to end; then the next Job`;
+  return `Job ${m.job?.name ?? ""}`;
 }
 
 function readyCondition(f: StatusFacts, r: { ready: number; complete: boolean }, dbReady: boolean): ConditionInput {

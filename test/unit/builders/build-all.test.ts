@@ -118,14 +118,15 @@ describe("builders/buildAll", () => {
     it(`web and sidekiq, ${c.name}`, () => {
       const children = buildAll(rootForum(), { served: c.served });
       const d = (name: string): V1Deployment => children.find((x) => x.name === name)?.object as V1Deployment;
-      const web = d("root-forum-web");
-      const sidekiq = d("root-forum-sidekiq");
+      const [web, sidekiq] = [d("root-forum-web"), d("root-forum-sidekiq")];
+      const recorded = (x: V1Deployment): boolean => x.metadata?.annotations?.[REVISION_ANNOTATION] === codeRevision(c.served.code);
+      const pod = web.spec?.template.spec;
       expect({
-        image: web.spec?.template.spec?.containers[0]?.image,
-        plugins: web.spec?.template.spec?.initContainers?.length ?? 0,
+        image: pod?.containers[0]?.image,
+        plugins: pod?.initContainers?.length ?? 0,
         web: web.spec?.replicas,
         sidekiq: sidekiq.spec?.replicas,
-        annotated: web.metadata?.annotations?.[REVISION_ANNOTATION] === codeRevision(c.served.code) && sidekiq.metadata?.annotations?.[REVISION_ANNOTATION] === codeRevision(c.served.code),
+        annotated: recorded(web) && recorded(sidekiq),
       }).to.deep.equal(c.want);
       expect(sidekiq.spec?.template.spec?.containers[0]?.image).to.equal(c.want.image);
     });
