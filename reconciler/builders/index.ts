@@ -109,8 +109,8 @@ function workloads(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
   const served = opts.served ?? { code: specCode(obj), migrated: true };
   const app = withCode(obj, served.code);
   const input = served.migrated ? app : { ...app, spec: { ...app.spec, replicas: 0, sidekiq: { ...app.spec.sidekiq, replicas: 0 } } };
-  const web = buildWebDeployment(input);
-  const sidekiq = buildSidekiqDeployment(input);
+  const web = buildWebDeployment(input, opts);
+  const sidekiq = buildSidekiqDeployment(input, opts);
   if (served.migrated) {
     for (const d of [web, sidekiq]) d.metadata = { ...d.metadata, annotations: { ...d.metadata?.annotations, ...codeAnnotations(served.code) } };
   }

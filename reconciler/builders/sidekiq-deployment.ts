@@ -9,18 +9,18 @@ import { buildDiscoursePodTemplate } from "./discourse-pod.js";
 import { buildEnvConfigMap, configHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { sidekiqName } from "./names.js";
-import { uploadsStrategy } from "./options.js";
+import { appImage, type BuildOptions, uploadsStrategy } from "./options.js";
 import { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
 
 /**
  * The sidekiq Deployment: `spec.sidekiq.replicas` pods, resources `spec.resources.sidekiq`,
- * image `spec.image`. No HTTP endpoint, so no probes: a crashed sidekiq
+ * image `opts.appImage ?? spec.image`. No HTTP endpoint, so no probes: a crashed sidekiq
  * exits and is restarted.
  */
-export function buildSidekiqDeployment(obj: DefaultedDiscourse): V1Deployment {
+export function buildSidekiqDeployment(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Deployment {
   const template = buildDiscoursePodTemplate(obj, {
     component: COMPONENTS.sidekiq,
-    image: obj.spec.image,
+    image: appImage(obj, opts),
     uploads: true,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     container: {

@@ -10,7 +10,7 @@ import { buildDiscoursePodTemplate } from "./discourse-pod.js";
 import { buildEnvConfigMap, configHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { webName } from "./names.js";
-import { uploadsStrategy } from "./options.js";
+import { appImage, type BuildOptions, uploadsStrategy } from "./options.js";
 
 /** Port of the app server in the web pods. */
 export const WEB_PORT = 3000;
@@ -24,15 +24,15 @@ function statusProbe(periodSeconds: number, failureThreshold: number): V1Probe {
 }
 
 /**
- * The web Deployment: `spec.replicas` pods of `spec.image`, resources
+ * The web Deployment: `spec.replicas` pods of `opts.appImage ?? spec.image`, resources
  * `spec.resources.web`. Startup probe allows 10 minutes of boot; readiness and liveness
  * both GET /srv/status. The pod template carries the config hash so a settings change
  * rolls the pods.
  */
-export function buildWebDeployment(obj: DefaultedDiscourse): V1Deployment {
+export function buildWebDeployment(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Deployment {
   const template = buildDiscoursePodTemplate(obj, {
     component: COMPONENTS.web,
-    image: obj.spec.image,
+    image: appImage(obj, opts),
     uploads: true,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     processEnv: [
