@@ -7,28 +7,30 @@
  * 3. paused: report condition Paused, change nothing;
  * 4. default and validate again (defence in depth): invalid → Degraded + Event, no child touched;
  * 5. hold the finalizer;
- * 6. plan the version: web and sidekiq wait for the migration Job of a new version;
+ * 6. plan the migrations (steps/plan-migrations.ts): which code web and sidekiq run, and
+ *    which migration Job (pre- or post-deployment) is due, once its gates are ready;
  * 7. build every child and apply or delete it, writing only what drifted;
- * 8. write status last, only when it changed.
+ * 8. write status last, only when it changed; a new failure (a migration Job that failed)
+ *    gets one Warning Event.
  */
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext, ChildAction } from "./apply/apply-child.js";
-import { buildAll, type BuildOptions, dbInitJobName, migrateJobName, postgresqlName, redisName, webName } from "./builders/index.js";
+import { buildAll, type BuildOptions, dbInitJobName, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { splitKey } from "./informer/object-cache.js";
-import { computeStatus, invalidStatus, pausedStatus } from "./status/compute-status.js";
+import { computeStatus, invalidStatus, newFailure, pausedStatus } from "./status/compute-status.js";
 import { applyChildren } from "./steps/apply-children.js";
 import { checkSpec } from "./steps/check-spec.js";
 import type { ReconcileContext } from "./steps/context.js";
 import { finalize } from "./steps/finalize.js";
 import { ensureFinalizer } from "./steps/finalizer.js";
-import { planVersion, type VersionPlan } from "./steps/plan-version.js";
+import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
 import { writeStatus } from "./steps/write-status.js";
 
 export type { ReconcileContext } from "./steps/context.js";
 
-export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" | "upgrading" | "reconciled";
+export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" | "migrating" | "reconciled";
 
 /**
  * Reconciles the Discourse `namespace/name`.
@@ -56,26 +58,46 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
   }
   const obj = await ensureFinalizer(ctx, read);
   const defaulted: DefaultedDiscourse = { ...check.obj, metadata: obj.metadata as unknown as DefaultedDiscourse["metadata"] };
-  const plan = planVersion(defaulted, migrateJobName(defaulted), live(ctx, "Deployment", defaulted, webName(defaulted)), live(ctx, "Job", defaulted, migrateJobName(defaulted)));
+  const plan = planMigrations(migrationFacts(ctx, defaulted, status));
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
   const result = await applyChildren(applyCtx, buildAll(defaulted, buildOptions(ctx, defaulted, plan)));
   const next = computeStatus(status, statusFacts(ctx, defaulted, plan, result.actions, result.error), now);
+  const failure = newFailure(status, next);
+  if (failure && (failure.reason === "MigrationFailed" || failure.reason === plan.blocked?.reason)) {
+    await ctx.events.record(obj, "Warning", failure.reason, failure.message);
+  }
   await writeStatus(ctx, obj, next);
   if (result.error) throw new Error(`could not reconcile every child: ${result.error}`);
-  return plan.waitingFor ? "upgrading" : "reconciled";
+  return plan.progress === "Complete" ? "reconciled" : "migrating";
+}
+
+/** What the migration plan reads: live web, sidekiq, backends, db-init and Jobs, and status.version. */
+function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined): MigrationFacts {
+  return {
+    obj,
+    web: live(ctx, "Deployment", obj, webName(obj)),
+    sidekiq: live(ctx, "Deployment", obj, sidekiqName(obj)),
+    postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
+    redis: live(ctx, "StatefulSet", obj, redisName(obj)) ?? live(ctx, "Deployment", obj, redisName(obj)),
+    dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
+    jobs: ctx.store.list("Job", obj.metadata.namespace ?? ""),
+    statusVersion: status?.version,
+  };
 }
 
 /**
- * Facts from the live objects the builders need: the image web and sidekiq keep
- * until a migration finishes, and the storage of the StatefulSet's existing
+ * What the builders need from the plan (the code web and sidekiq run, the migration
+ * Job due, stale migration Jobs) and from live objects: the storage of the StatefulSet's existing
  * volumeClaimTemplate (immutable: a larger spec.database.storage.size grows the
  * claim itself, through the builders' claim-resize entry).
  */
-function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan): BuildOptions {
+function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan): BuildOptions {
   const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
   const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
   return {
-    ...(plan.appImage ? { appImage: plan.appImage } : {}),
+    served: plan.served,
+    ...(plan.job ? { migration: plan.job.stage } : {}),
+    ...(plan.staleJobs.length > 0 ? { staleMigrationJobs: plan.staleJobs } : {}),
     ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
     ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
   };
@@ -94,12 +116,11 @@ function live(ctx: ReconcileContext, kind: string, obj: DefaultedDiscourse, name
   return ctx.store.get(kind, obj.metadata.namespace ?? "", name);
 }
 
-function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan, actions: ChildAction[], applyError: string | undefined): Parameters<typeof computeStatus>[1] {
+function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan, actions: ChildAction[], applyError: string | undefined): Parameters<typeof computeStatus>[1] {
   const secret = actions.find((a) => a.kind === "Secret" && a.name === obj.spec.database.credentialsSecret);
   return {
     generation: obj.metadata.generation,
     hostname: obj.spec.hostname,
-    version: plan.version,
     desiredReplicas: obj.spec.replicas,
     ...(applyError ? { applyError } : {}),
     ...(secret?.action === "missing" ? { credentialsMissing: secret.name } : {}),
@@ -108,8 +129,7 @@ function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: Versi
     postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
     dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
     web: live(ctx, "Deployment", obj, webName(obj)),
-    ...(plan.waitingFor ? { waitingForMigration: plan.waitingFor } : {}),
-    migrationFailed: plan.migrationFailed,
+    migration: plan,
   };
 }
 

@@ -433,7 +433,10 @@ export const DiscourseStatus = Type.Object(
     ),
     phase: Type.Optional(Type.String({ enum: [...PHASES], description: "Summary: Pending, Provisioning, Running, Upgrading, Degraded or Paused." })),
     url: Type.Optional(Type.String({ description: "URL of the forum, https://<spec.hostname>." })),
-    version: Type.Optional(Type.String({ description: "Discourse version running now." })),
+    version: Type.Optional(Type.String({ description: "Discourse version web and sidekiq run now, once its database migrations ran; absent before the first migration succeeded." })),
+    revision: Type.Optional(Type.String({
+      description: "Code revision web and sidekiq run now: a hash of version, image and plugins (name, repository, ref). A new revision runs only after its pre-deployment migrations; absent before the first migration succeeded.",
+    })),
     readyReplicas: Type.Optional(Type.Integer({ description: "Web pods ready to serve." })),
   },
   { description: "Observed state of the forum, written by the reconciler." },
