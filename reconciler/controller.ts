@@ -18,6 +18,7 @@ import { LeaderElector } from "./leader/leader-elector.js";
 import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
+import { hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 
 /**
@@ -95,6 +96,9 @@ class Controller {
     this.routeApi = await this.client.serves("route.openshift.io/v1");
     this.addInformer(API_VERSION, KIND, undefined, (event, obj, old) => {
       if (event !== "delete" && discourseChanged(obj, old)) this.enqueue(objectKey(obj.metadata.namespace, obj.metadata.name));
+      // A forum that gives up a hostname (deleted, or renamed) may hand it to a newer one.
+      const released = event === "delete" ? hostnameOf(obj) : old && hostnameOf(old) !== hostnameOf(obj) ? hostnameOf(old) : "";
+      if (released) this.enqueueClaimants(released);
     });
     for (const k of OWNED_KINDS) {
       if (k.optional && !this.routeApi) continue;
@@ -122,6 +126,11 @@ class Controller {
 
   private enqueue(key: string): void {
     this.queue?.add(key);
+  }
+
+  /** Enqueues every cached Discourse that claims `hostname`. */
+  private enqueueClaimants(hostname: string): void {
+    for (const d of this.informers.get(KIND)?.cache.list() ?? []) if (hostnameOf(d) === hostname) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
   resyncNow(): void {

@@ -30,6 +30,8 @@ export const POSTGRESQL_VOLUME = "data";
  * https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage).
  */
 export const databaseClaimName = (obj: DefaultedDiscourse): string => `${POSTGRESQL_VOLUME}-${postgresqlName(obj)}-0`;
+/** Secret with Discourse's `secret_key_base`: `<name>-app-secrets` (API.md, "Secrets"). */
+export const appSecretsName = (obj: DefaultedDiscourse): string => childName(obj, "app-secrets");
 /** Job creating role, database and extensions on an external server: `<name>-db-init`. */
 export const dbInitJobName = (obj: DefaultedDiscourse): string => childName(obj, "db-init");
 /** NetworkPolicy around the managed backends: `<name>-backend`. */
