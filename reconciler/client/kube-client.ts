@@ -3,10 +3,17 @@
  * (no typed (de)serialisation that would drop or convert fields), and every
  * write (POST, PUT, PATCH, DELETE) is counted, so "an unchanged forum costs
  * zero write requests" can be measured.
+ *
+ * Every request has a deadline at which its socket is destroyed
+ * (src/kube/deadline-http.ts). A client built with a `fence` (the leader
+ * election's) asks it before every write and sends nothing when this process
+ * is no longer the leader; every request of such a client is cancelled when the
+ * leadership term it started in ends.
  */
 import { apiErrorCode } from "../../src/kube/errors.js";
 import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
+import type { DeadlineOptions } from "../../src/kube/deadline-http.js";
 import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { resourcePath, resourceType } from "./resources.js";
 
@@ -55,6 +62,30 @@ export interface ListResult {
 /** Called once per write request sent, with the verb and the kind written. */
 export type WriteObserver = (method: string, kind: string) => void;
 
+/** Thrown instead of sending a write when the fence refuses it. */
+export class FencedError extends Error {
+  constructor(what: string) {
+    super(`not sent: ${what} (this process no longer leads)`);
+    this.name = "FencedError";
+  }
+}
+
+/** Leader election's guard on writes (reconciler/leader/leader-elector.ts implements it). */
+export interface WriteFence {
+  /** Whether a write may be sent now. */
+  mayWrite(): boolean;
+  /** Aborts when the current leadership term ends (undefined while not leading). */
+  termSignal(): AbortSignal | undefined;
+}
+
+export interface KubeClientOptions {
+  onWrite?: WriteObserver;
+  /** Deadline of each request, in milliseconds (default: src/kube/deadline-http.ts). */
+  requestTimeoutMs?: number;
+  /** When set, writes are sent only while it allows them and requests end with the term. */
+  fence?: WriteFence;
+}
+
 type Query = Record<string, string | undefined>;
 
 class RawApi extends KubernetesObjectApi {
@@ -88,9 +119,23 @@ export function describeError(err: unknown): string {
 /** See the file comment. */
 export class KubeClient {
   private readonly api: RawApi;
+  private readonly onWrite: WriteObserver;
+  private readonly fence: WriteFence | undefined;
 
-  constructor(kc: KubeConfig, private readonly onWrite: WriteObserver = () => undefined) {
-    this.api = makeKeepAliveClient(kc, RawApi);
+  constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
+    this.onWrite = opts.onWrite ?? (() => undefined);
+    this.fence = opts.fence;
+    const deadlines: DeadlineOptions = {
+      ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}),
+      ...(opts.fence ? { signal: () => opts.fence?.termSignal() } : {}),
+    };
+    this.api = makeKeepAliveClient(kc, RawApi, deadlines);
+  }
+
+  /** @throws FencedError when the fence refuses writes now; else counts the write. */
+  private beforeWrite(method: string, kind: string, name: string): void {
+    if (this.fence && !this.fence.mayWrite()) throw new FencedError(`${method} ${kind} ${name}`);
+    this.onWrite(method, kind);
   }
 
   /** @returns the object, or null when it does not exist (404). */
@@ -144,7 +189,7 @@ export class KubeClient {
   /** POST of a new object. @throws ApiException 409 when it exists. */
   async create(obj: KubeObject): Promise<KubeObject> {
     const t = resourceType(obj.apiVersion, obj.kind);
-    this.onWrite("POST", obj.kind);
+    this.beforeWrite("POST", obj.kind, obj.metadata.name);
     return (await this.api.send(HttpMethod.POST, resourcePath(t, obj.metadata.namespace), { fieldManager: FIELD_MANAGER }, obj)) as KubeObject;
   }
 
@@ -169,7 +214,7 @@ export class KubeClient {
   }
 
   private async write(method: HttpMethod, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {
-    this.onWrite(method, ref.kind);
+    this.beforeWrite(method, ref.kind, "metadata" in ref ? ref.metadata.name : ref.name);
     return (await this.api.send(method, this.path(ref, sub), query, body, contentType)) as KubeObject;
   }
 

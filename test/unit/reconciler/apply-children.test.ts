@@ -51,6 +51,7 @@ describe("applyChildren", () => {
     expect(phases(buildAll(rootForum()), "root-forum").map(names)).to.deep.equal([
       [
         "Secret root-forum-db-credentials",
+        "Secret root-forum-app-secrets",
         "ConfigMap root-forum-env",
         "ConfigMap root-forum-postgresql-init",
         "PersistentVolumeClaim root-forum-uploads",
@@ -110,6 +111,7 @@ describe("applyChildren", () => {
     expect(spans.length, "every child with an object to write was written").to.equal(14);
     expect(result.actions.map((a) => `${a.action} ${a.kind} ${a.name}`)).to.deep.equal([
       "missing Secret root-forum-db-credentials",
+      "missing Secret root-forum-app-secrets",
       "created ConfigMap root-forum-postgresql-init",
       "created PersistentVolumeClaim root-forum-uploads",
       "missing PersistentVolumeClaim data-root-forum-postgresql-0",
