@@ -9,6 +9,7 @@ import { API_VERSION, KIND } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
 import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
+import { RECONCILER_API_CALLS } from "./client/api-calls.js";
 import { describeError, KubeClient, type KubeObject } from "./client/kube-client.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { Informer } from "./informer/informer.js";
@@ -86,7 +87,7 @@ class Controller {
     if (le?.enabled) {
       const leaseMs = le.leaseDurationMs ?? 15_000;
       // The elector's own client: its Lease writes are not fenced, and no request outlives the renew deadline.
-      const leaseClient = new KubeClient(opts.kc, { onWrite: (verb, kind) => this.metrics.writeRequests.inc({ verb, kind }), requestTimeoutMs: Math.floor((leaseMs * 2) / 3) });
+      const leaseClient = new KubeClient(opts.kc, { onWrite: (verb, kind) => this.metrics.writeRequests.inc({ verb, kind }), requestTimeoutMs: Math.floor((leaseMs * 2) / 3), calls: RECONCILER_API_CALLS });
       this.elector = new LeaderElector(leaseClient, le, this.log);
     }
     this.client = new KubeClient(opts.kc, {
@@ -95,8 +96,9 @@ class Controller {
         this.writes++;
       },
       ...(this.elector ? { fence: this.elector } : {}),
+      calls: RECONCILER_API_CALLS,
     });
-    this.readClient = new KubeClient(opts.kc);
+    this.readClient = new KubeClient(opts.kc, { calls: RECONCILER_API_CALLS });
     this.events = new EventRecorder(this.client, this.log);
   }
 

@@ -203,6 +203,7 @@ export class Informer {
   /** Runs one watch until the server ends it, it fails, stalls or the informer stops. */
   private async watchOnce(): Promise<void> {
     this.counts.watches++;
+    this.opts.client.permit("watch", this.opts.apiVersion, this.opts.kind);
     const t = resourceType(this.opts.apiVersion, this.opts.kind);
     const min = this.opts.watchTimeoutSeconds ?? 60;
     const query = {
