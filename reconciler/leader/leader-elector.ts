@@ -19,6 +19,7 @@
  * writing before another can start. (A request already on the wire cannot be
  * called back; the API server has no fencing tokens.)
  */
+import { setMaxListeners } from "node:events";
 import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject, type WriteFence } from "../client/kube-client.js";
 
@@ -151,6 +152,8 @@ export class LeaderElector implements WriteFence {
         if (!this.leading) {
           this.leading = true;
           this.term = new AbortController();
+          // Every request of the term listens on its signal: no listener limit.
+          setMaxListeners(0, this.term.signal);
           this.logger.info({ identity: this.identity, lease: this.leaseName }, "became leader");
           onStarted();
         }
