@@ -76,3 +76,18 @@ export function namespaceOf(obj: { metadata?: { namespace?: unknown } | undefine
   const namespace = obj.metadata?.namespace;
   return typeof namespace === "string" && namespace !== "" ? namespace : "default";
 }
+
+/**
+ * The value at `path` under `root`, read defensively (any node may be missing
+ * or of the wrong JSON type): used for fields that only some versions of the
+ * schema have (spec.redis.storage, spec.backup), so a rule applies as soon as
+ * the field exists.
+ */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
