@@ -6,13 +6,22 @@
  * valid name by these rules too.
  */
 
-const FORBIDDEN_CHARACTERS = /[\x00-\x20\x7f~^:?*[\\]/;
+const FORBIDDEN_PUNCTUATION = /[ ~^:?*[\\]/;
+
+/** True when `text` holds an ASCII control character (below 0x20, or DEL). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Why `ref` is not a branch, tag or commit name; null when it is one. */
 export function gitRefProblem(ref: string): string | null {
   if (ref.startsWith("-")) return "may not start with '-' (git would read it as an option)";
   if (ref === "@") return "may not be the single character '@'";
-  if (FORBIDDEN_CHARACTERS.test(ref)) return "may not contain spaces, control characters or any of ~ ^ : ? * [ \\";
+  if (FORBIDDEN_PUNCTUATION.test(ref) || hasControlCharacter(ref)) return "may not contain spaces, control characters or any of ~ ^ : ? * [ \\";
   if (ref.includes("..") || ref.includes("@{")) return "may not contain '..' or '@{'";
   if (ref.startsWith("/") || ref.endsWith("/") || ref.includes("//")) return "may not start or end with '/' or contain '//'";
   if (ref.endsWith(".")) return "may not end with '.'";

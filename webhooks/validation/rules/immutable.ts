@@ -29,7 +29,8 @@ export function validateAccessModeImmutable(obj: Discourse, old: Discourse): Val
   const previous: unknown = old.spec?.storage?.uploads?.accessMode;
   const next: unknown = obj.spec?.storage?.uploads?.accessMode;
   if (previous === undefined || next === previous) return OK;
-  return errorsOf(invalid("spec.storage.uploads.accessMode", next ?? null, `field is immutable (was ${String(previous)}): the access modes of a claim cannot change`));
+  const was = typeof previous === "string" ? previous : JSON.stringify(previous);
+  return errorsOf(invalid("spec.storage.uploads.accessMode", next ?? null, `field is immutable (was ${was}): the access modes of a claim cannot change`));
 }
 
 const credentialsSecretOf = (obj: Discourse): unknown => obj.spec?.database?.credentialsSecret ?? credentialsSecretNameFor(nameOf(obj));
