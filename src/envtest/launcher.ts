@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBinaries } from "./binaries.js";
 import { adminKubeconfig } from "./kubeconfig.js";
+import { admissionClientArgs } from "./admission-client.js";
 import { generatePki, type ControlPlanePki } from "./pki.js";
 import { alive, killGroupsNow, startDetached, startReaper, stopGroups } from "./processes.js";
 
@@ -180,6 +181,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   mkdirSync(logs, { recursive: true });
   const pki = await generatePki();
   const files = writePki(dir, pki);
+  const admissionArgs = await admissionClientArgs(dir, pki);
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -196,7 +198,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   };
   try {
     pids.push(startDetached(join(binDir, "etcd"), etcdArgs(dir, etcdPort, peerPort), join(logs, "etcd.log")));
-    pids.push(startDetached(join(binDir, "kube-apiserver"), apiserverArgs(files, apiPort, etcdPort), join(logs, "kube-apiserver.log")));
+    pids.push(startDetached(join(binDir, "kube-apiserver"), [...apiserverArgs(files, apiPort, etcdPort), ...admissionArgs], join(logs, "kube-apiserver.log")));
     pids.push(
       startDetached(join(binDir, "kube-controller-manager"), controllerManagerArgs(files, kubeconfigPath), join(logs, "kube-controller-manager.log")),
     );

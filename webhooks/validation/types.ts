@@ -32,6 +32,13 @@ export interface ValidationFacts {
    * "not known" (offline validation): no Secret warnings are given then.
    */
   existingSecrets?: ReadonlySet<string>;
+  /**
+   * Labels of the existing Secrets (metadata only), by name. Undefined means
+   * "not known": the check that a Secret belongs to no other forum is skipped
+   * then (offline, or a caller that is not the API server); the reconciler
+   * refuses such a Secret anyway.
+   */
+  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 /** Facts of an offline validation: nothing known about the cluster. */

@@ -39,7 +39,7 @@ import { validateUploadsTransition, warnUploadsAccessMode } from "./rules/upload
 import { validateResources } from "./rules/resources.js";
 import { validatePluginNamesUnique, validatePluginRefs, validatePluginRepositories } from "./rules/plugins.js";
 import { validateEnvNames, validateEnvSources } from "./rules/env.js";
-import { warnMissingSecrets } from "./rules/secret-references.js";
+import { validateCredentialsSecretNotForeign, warnMissingSecrets } from "./rules/secret-references.js";
 import { validateDeletionProtection } from "./rules/deletion-protection.js";
 import {
   isRecord,
@@ -77,6 +77,7 @@ export const CREATE_RULES: readonly CreateRule[] = [
   validateEnvNames,
   validateEnvSources,
   warnMissingSecrets,
+  validateCredentialsSecretNotForeign,
 ];
 
 /** Transition rules, run on UPDATE against the stored object. */

@@ -36,7 +36,12 @@ describe("credentials: planCredentials", () => {
       },
     },
     { name: "a dry run creates nothing", fixture: "create-minimal-dry-run", want: null },
-    { name: "an existing Secret is never replaced", fixture: "create-minimal", facts: { existingSecrets: new Set(["forum-db-credentials"]) }, want: null },
+    {
+      name: "a Secret known to exist does not stop the plan: the create decides (409 = exists), never a cache",
+      fixture: "create-minimal",
+      facts: { existingSecrets: new Set(["forum-db-credentials"]) },
+      want: managed,
+    },
     { name: "an object the validating webhook will deny gets no Secret", fixture: "create-invalid", want: null },
     { name: "a malformed object gets no Secret", fixture: "create-spec-not-object", want: null },
     { name: "UPDATE creates nothing", fixture: "update-downgrade", want: null },
