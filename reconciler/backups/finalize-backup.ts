@@ -14,6 +14,7 @@ import { DEFAULT_POSTGRES_VERSION } from "../../src/api/constants.js";
 import { BACKUP_FINALIZER } from "../../src/api/backup-constants.js";
 import type { DiscourseBackup } from "../../src/api/types.js";
 import { buildCleanupJob } from "../builders/backup-job.js";
+import { pgvectorImage } from "../builders/images.js";
 import { BACKUP_ANNOTATION, backupJobName, backupsClaimName, cleanupJobName } from "../builders/backup-names.js";
 import { statusCode, type KubeObject } from "../client/kube-client.js";
 import { jobOutcome } from "./backup-status.js";
@@ -34,10 +35,10 @@ async function done(ctx: BackupContext, obj: KubeObject, why: string, forum: Kub
   if (forum && !forum.metadata.deletionTimestamp) await ctx.events.record(forum, "Normal", "BackupDeleted", `DiscourseBackup ${obj.metadata.name} deleted: ${why}`);
 }
 
-/** The postgres image of the forum (any image with a shell will do for `rm`). */
+/** The PostgreSQL image of the forum, the one its backup Jobs ran (any image with a shell will do for `rm`). */
 function cleanupImage(forum: KubeObject | undefined): string {
-  const version = (forum?.spec as { database?: { version?: string } } | undefined)?.database?.version ?? DEFAULT_POSTGRES_VERSION;
-  return `docker.io/library/postgres:${version}`;
+  const db = (forum?.spec as { database?: { version?: string; image?: string } } | undefined)?.database;
+  return db?.image ?? pgvectorImage(db?.version ?? DEFAULT_POSTGRES_VERSION);
 }
 
 /** Why the files need no cleanup Job (they went with the volume, or Retain keeps them); null when they do. */

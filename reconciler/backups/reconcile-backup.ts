@@ -19,7 +19,7 @@ import { backupJobName, backupLocation } from "../builders/backup-names.js";
 import { buildBackupsClaim } from "../builders/backups-claim.js";
 import type { KubeObject } from "../client/kube-client.js";
 import { checkSpec } from "../steps/check-spec.js";
-import { stableJson } from "../steps/write-status.js";
+import { canonicalJson } from "../builders/app-code.js";
 import { compact, jobOutcome, nextBackupStatus } from "./backup-status.js";
 import type { BackupContext } from "./context.js";
 import { setBackupFinalizers } from "./backup-finalizer.js";
@@ -37,7 +37,7 @@ async function ensureFinalizer(ctx: BackupContext, obj: KubeObject): Promise<Kub
 export function forumOf(ctx: BackupContext, namespace: string, name: string): { live?: KubeObject; defaulted?: DefaultedDiscourse } {
   const live = ctx.discourses.get(namespace, name);
   if (!live || live.metadata.deletionTimestamp) return live ? { live } : {};
-  const check = checkSpec(live, ctx.discourses, ctx.routeApiAvailable);
+  const check = checkSpec(live, ctx.routeApiAvailable);
   return check.ok ? { live, defaulted: check.obj } : { live };
 }
 
@@ -48,7 +48,7 @@ const EVENTS: Record<string, { type: "Normal" | "Warning"; reason: string } | un
 };
 
 async function writeBackupStatus(ctx: BackupContext, obj: KubeObject, status: DiscourseBackupStatus): Promise<void> {
-  if (stableJson(obj.status ?? {}) === stableJson(status)) return;
+  if (canonicalJson(obj.status ?? {}) === canonicalJson(status)) return;
   const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
   const stored = await ctx.client.mergePatch(ref, { status }, "status");
   ctx.backups.setIfNewer({ ...stored, apiVersion: obj.apiVersion, kind: obj.kind });

@@ -12,7 +12,8 @@ import { BACKUP_KIND, BACKUP_REASON_LABEL } from "../../src/api/backup-constants
 import type { DefaultedDiscourse, DiscourseBackup } from "../../src/api/types.js";
 import { BACKUP_SCRIPT, CLEANUP_SCRIPT } from "./backup-scripts.js";
 import { BACKUP_ANNOTATION, BACKUPS_MOUNT_PATH, backupJobName, cleanupJobName } from "./backup-names.js";
-import { backupsVolume, postgresEnv, scriptPodSpec, TERMINATION_LOG, UPLOADS_DIR, uploadsPlacement, uploadsVolume } from "./backup-pod.js";
+import { backupsVolume, postgresEnv, scriptPodSpec, TERMINATION_LOG, UPLOADS_DIR, uploadsVolume } from "./backup-pod.js";
+import { uploadsPlacement } from "./uploads.js";
 import { APP_NAME, childLabels, childMeta, COMPONENTS, ownerIdentity } from "./metadata.js";
 import { containerSecurityContext, DISCOURSE_UID, podSecurityContext } from "./security.js";
 
@@ -33,7 +34,7 @@ export function backupOwnerReference(backup: DiscourseBackup): V1OwnerReference 
 export function buildBackupJob(obj: DefaultedDiscourse, backup: DiscourseBackup): V1Job {
   const forum = ownerIdentity(obj).name;
   const backupName = backup.metadata.name ?? "";
-  const placement = uploadsPlacement(obj);
+  const placement = uploadsPlacement(obj, COMPONENTS.backup);
   const metadata = childMeta(obj, COMPONENTS.backup, backupJobName(forum, backupName));
   metadata.ownerReferences = [backupOwnerReference(backup)];
   metadata.annotations = { [BACKUP_ANNOTATION]: backupName };

@@ -2,7 +2,8 @@
  * What the backup, cleanup and restore pods share: the postgres image of the forum's
  * PostgreSQL major (its client tools, reconciler/builders/images.ts), the libpq environment
  * with the password from a secretKeyRef only, the volumes, a non-root security context, and
- * the placement next to web when the uploads volume is ReadWriteOnce.
+ * the placement next to web when the uploads volume is ReadWriteOnce (uploads.ts
+ * `uploadsPlacement`: the label `discourse.cern/uploads` and a required podAffinity to it).
  *
  * They run as the `discourse` user (uid 1000, reconciler/builders/security.ts) with fsGroup
  * 1000: the files they read (uploads) and write (backups, restored uploads) are the ones web
@@ -10,12 +11,10 @@
  * names the role and psql runs with -X (no ~/.psqlrc).
  */
 import type { V1Affinity, V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import { GROUP } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { BACKUPS_MOUNT_PATH, backupsClaimName } from "./backup-names.js";
 import { credentialsSecretName } from "./credentials-secret.js";
 import { postgresImage } from "./images.js";
-import { ownerIdentity } from "./metadata.js";
 import { postgresqlName, uploadsClaimName } from "./names.js";
 import { containerSecurityContext, DISCOURSE_UID, podSecurityContext } from "./security.js";
 
@@ -23,24 +22,6 @@ import { containerSecurityContext, DISCOURSE_UID, podSecurityContext } from "./s
 export const UPLOADS_DIR = "/uploads";
 /** Where the container writes its summary (the Kubernetes default terminationMessagePath). */
 export const TERMINATION_LOG = "/dev/termination-log";
-
-/**
- * Label shared by every pod that mounts one forum's uploads volume, value the forum's name;
- * with ReadWriteOnce uploads they all carry a required podAffinity to it on
- * kubernetes.io/hostname, so they share the node the volume is attached to
- * (https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity:
- * the first such pod, matching its own term, may go anywhere). The same label and term as
- * web and sidekiq (the forum work's reconciler/builders/uploads.ts).
- */
-export const UPLOADS_LABEL = `${GROUP}/uploads`;
-
-/** Labels and affinity of a pod that mounts `obj`'s uploads. */
-export function uploadsPlacement(obj: DefaultedDiscourse): { labels: Record<string, string>; affinity?: V1Affinity } {
-  const labels = { [UPLOADS_LABEL]: ownerIdentity(obj).name };
-  if (obj.spec.storage.uploads.accessMode !== "ReadWriteOnce") return { labels };
-  const term = { labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" };
-  return { labels, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } };
-}
 
 /**
  * libpq environment reaching `obj`'s database as its own role: PGPASSWORD from key

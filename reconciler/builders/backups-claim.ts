@@ -3,12 +3,13 @@
  * DiscourseBackup objects, one directory per backup. ReadWriteOnce: only the backup,
  * cleanup and restore Jobs mount it, one at a time. Made once backups are asked for
  * (a DiscourseBackup of the forum exists or `backup.schedule` is set); grows with
- * `backup.storage.size`; released, not deleted, under `deletionPolicy: Retain`.
+ * `backup.storage.size`. Retainable: under `deletionPolicy: Retain` it carries no owner
+ * reference (metadata.ts `retainableMeta`), so it outlives the forum with its backups.
  */
 import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { backupsClaimName } from "./backup-names.js";
-import { childMeta, COMPONENTS, ownerIdentity } from "./metadata.js";
+import { COMPONENTS, ownerIdentity, retainableMeta } from "./metadata.js";
 
 /** The backups claim of `obj`: `backup.storage.size`, `backup.storage.storageClassName` when set. */
 export function buildBackupsClaim(obj: DefaultedDiscourse): V1PersistentVolumeClaim {
@@ -16,7 +17,7 @@ export function buildBackupsClaim(obj: DefaultedDiscourse): V1PersistentVolumeCl
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: childMeta(obj, COMPONENTS.backup, backupsClaimName(ownerIdentity(obj).name)),
+    metadata: retainableMeta(obj, COMPONENTS.backup, backupsClaimName(ownerIdentity(obj).name)),
     spec: {
       accessModes: ["ReadWriteOnce"],
       volumeMode: "Filesystem",

@@ -11,7 +11,8 @@ import type { V1Job } from "@kubernetes/client-node";
 import type { DefaultedDiscourse, DiscourseBackup } from "../../src/api/types.js";
 import { BACKUP_FILES, RESTORE_SCRIPT } from "./backup-scripts.js";
 import { BACKUP_ANNOTATION, BACKUPS_MOUNT_PATH, restoreJobName } from "./backup-names.js";
-import { backupsVolume, postgresEnv, scriptPodSpec, TERMINATION_LOG, UPLOADS_DIR, uploadsPlacement, uploadsVolume } from "./backup-pod.js";
+import { backupsVolume, postgresEnv, scriptPodSpec, TERMINATION_LOG, UPLOADS_DIR, uploadsVolume } from "./backup-pod.js";
+import { uploadsPlacement } from "./uploads.js";
 import { childLabels, childMeta, COMPONENTS, ownerIdentity } from "./metadata.js";
 
 /**
@@ -21,7 +22,7 @@ import { childLabels, childMeta, COMPONENTS, ownerIdentity } from "./metadata.js
 export function buildRestoreJob(obj: DefaultedDiscourse, backup: DiscourseBackup): V1Job | null {
   if (!obj.spec.restore) return null;
   const backupName = backup.metadata.name ?? "";
-  const placement = uploadsPlacement(obj);
+  const placement = uploadsPlacement(obj, COMPONENTS.restore);
   const manifestSha = backup.status?.sha256?.[BACKUP_FILES.manifest];
   const metadata = childMeta(obj, COMPONENTS.restore, restoreJobName(ownerIdentity(obj).name));
   metadata.annotations = { [BACKUP_ANNOTATION]: backupName };

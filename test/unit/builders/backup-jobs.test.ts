@@ -47,7 +47,7 @@ describe("backup names", () => {
 });
 
 describe("buildBackupsClaim", () => {
-  it("is ReadWriteOnce, sized by backup.storage, owned by the forum, component backup", () => {
+  it("under Retain: ReadWriteOnce, sized by backup.storage, component backup, owned by nothing", () => {
     const obj = withSpec(rootForum(), (s) => (s.backup.storage = { size: "50Gi", storageClassName: "slow" }));
     expect(buildBackupsClaim(obj)).to.deep.equal({
       apiVersion: "v1",
@@ -61,10 +61,14 @@ describe("buildBackupsClaim", () => {
           "app.kubernetes.io/component": "backup",
           "app.kubernetes.io/managed-by": "discourse-operator",
         },
-        ownerReferences: [{ apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: "root-forum", uid: "0b5e7c1e-1111-4a6b-9c1d-000000000001", controller: true, blockOwnerDeletion: true }],
       },
       spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: "50Gi" } }, storageClassName: "slow" },
     });
+  });
+  it("under Delete: owned by the forum", () => {
+    expect(buildBackupsClaim(marketplace()).metadata?.ownerReferences).to.deep.equal([
+      { apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: "marketplace", uid: "0b5e7c1e-2222-4a6b-9c1d-000000000002", controller: true, blockOwnerDeletion: true },
+    ]);
   });
 });
 
@@ -83,8 +87,9 @@ describe("buildBackupJob", () => {
   it("runs the backup script with the postgres image of the server's major, as uid 1000", () => {
     const pod = managed.spec?.template.spec;
     const c = pod?.containers[0];
-    expect(c?.image).to.equal("docker.io/library/postgres:17");
-    expect(external.spec?.template.spec?.containers[0]?.image).to.equal("docker.io/library/postgres:16");
+    // pgvector's image is the official postgres image of that major with one extension more.
+    expect(c?.image).to.equal("docker.io/pgvector/pgvector:0.8.6-pg17");
+    expect(external.spec?.template.spec?.containers[0]?.image).to.equal("docker.io/pgvector/pgvector:0.8.6-pg16");
     expect(c?.command).to.deep.equal(["/bin/sh", "-c", BACKUP_SCRIPT]);
     expect(pod?.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
     expect(c?.terminationMessagePolicy).to.equal("FallbackToLogsOnError");
@@ -128,7 +133,7 @@ describe("buildBackupJob", () => {
 
 describe("buildCleanupJob", () => {
   it("removes one backup's files, owned by nothing, gone 10 minutes after it finished", () => {
-    const job = buildCleanupJob("root-forum", "forums", "root-forum-nightly", "docker.io/library/postgres:17");
+    const job = buildCleanupJob("root-forum", "forums", "root-forum-nightly", "docker.io/pgvector/pgvector:0.8.6-pg17");
     expect(job.metadata?.name).to.equal("root-forum-cleanup-nightly");
     expect(job.metadata?.ownerReferences).to.equal(undefined);
     expect(job.spec?.ttlSecondsAfterFinished).to.equal(600);

@@ -69,14 +69,14 @@ describe("Discourse spec.backup and spec.restore", () => {
       op: "UPDATE",
       obj: forum({ restore: { backup: "b" } }),
       old: forum(),
-      want: result([err("FieldValueForbidden", "spec.restore", "Forbidden: may only be set when the Discourse is created, and is immutable then")]),
+      want: result([err("FieldValueForbidden", "spec.restore.backup", "Forbidden: may only be set when the Discourse is created")]),
     },
     {
       name: "restore may not change",
       op: "UPDATE",
       obj: forum({ restore: { backup: "b" } }),
       old: forum({ restore: { backup: "a" } }),
-      want: result([err("FieldValueForbidden", "spec.restore", "Forbidden: may only be set when the Discourse is created, and is immutable then")]),
+      want: result([err("FieldValueForbidden", "spec.restore.backup", "Forbidden: may only be set when the Discourse is created")]),
     },
     { name: "restore kept as it is passes", op: "UPDATE", obj: forum({ replicas: 2, restore: { backup: "a" } }), old: forum({ restore: { backup: "a" } }), want: result() },
   ];
