@@ -11,7 +11,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { BACKUP_FILES, BACKUP_SCRIPT, CLEANUP_SCRIPT, RESTORE_SCRIPT } from "../../../reconciler/builders/backup-scripts.js";
-import { run, startPostgres, type RunResult, type TestPostgres } from "../../helpers/postgres.js";
+import { psql, run, startPostgres, type CommandResult, type PostgresServer } from "../../hooks/postgres.js";
 
 const OLD = { user: "forum_old", password: "old-Secret-1" };
 const NEW = { user: "forum_new", password: "new-Secret-2" };
@@ -43,11 +43,23 @@ UNION ALL SELECT 'large objects', string_agg(encode(lo_get(p.avatar), 'escape'),
 UNION ALL SELECT 'trgm', count(*)::text FROM posts WHERE raw % 'naïve café';
 `;
 
-async function createDatabase(pg: TestPostgres, name: string, owner: { user: string; password: string }): Promise<void> {
-  await pg.sql("postgres", `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${owner.user}') THEN CREATE ROLE ${owner.user} LOGIN PASSWORD '${owner.password}'; END IF; END $$;`);
-  await pg.sql("postgres", `CREATE DATABASE ${name} OWNER ${owner.user}`);
+/** Runs SQL as the superuser; throws on an error; returns psql's unaligned tuples. */
+async function sql(pg: PostgresServer, db: string, text: string): Promise<string> {
+  const r = await psql(pg, text, { db });
+  if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** libpq environment reaching `db` as `role`, with the server's client tools on PATH. */
+function clientEnv(pg: PostgresServer, db: string, role: { user: string; password: string }): Record<string, string> {
+  return { PATH: `${pg.binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`, LANG: "C.UTF-8", ...pg.env(role.user, role.password), PGDATABASE: db, PGSSLMODE: "disable" };
+}
+
+async function createDatabase(pg: PostgresServer, name: string, owner: { user: string; password: string }): Promise<void> {
+  await sql(pg, "postgres", `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${owner.user}') THEN CREATE ROLE ${owner.user} LOGIN PASSWORD '${owner.password}'; END IF; END $$;`);
+  await sql(pg, "postgres", `CREATE DATABASE ${name} OWNER ${owner.user}`);
   // As the managed PostgreSQL's init (or the db-init Job) does: extensions made by a superuser.
-  await pg.sql(name, "CREATE EXTENSION IF NOT EXISTS hstore; CREATE EXTENSION IF NOT EXISTS pg_trgm;");
+  await sql(pg, name, "CREATE EXTENSION IF NOT EXISTS hstore; CREATE EXTENSION IF NOT EXISTS pg_trgm;");
 }
 
 /** Relative path → sha256 of every file under `dir`. */
@@ -64,9 +76,12 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** `runuser -u nobody` when we are root (runuser keeps the environment); the command as it is otherwise. */
-function asNonRoot(file: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ["runuser", ["-u", "nobody", "--", file, ...args]] : [file, args];
+/** uid and gid of `nobody` when we are root (the restore then runs as another user than the backup, like a pod); nothing otherwise. */
+function nonRoot(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("nobody:"));
+  const [, , uid, gid] = line?.split(":") ?? [];
+  return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** A volume's root as the kubelet mounts it: not owned by the pod's user, group-writable (fsGroup). */
@@ -78,14 +93,14 @@ function volumeRoot(dir: string): string {
 
 describe("backup and restore scripts (real PostgreSQL, sh)", function () {
   this.timeout(120_000);
-  let pg: TestPostgres;
+  let pg: PostgresServer;
   let work: string;
   let root: string;
   let uploads: string;
   let snapshot: string;
 
-  const backupEnv = (name: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...pg.env(SOURCE_DB, OLD),
+  const backupEnv = (name: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    ...clientEnv(pg, SOURCE_DB, OLD),
     BACKUP_NAME: name,
     BACKUP_ROOT: root,
     UPLOADS_DIR: uploads,
@@ -93,13 +108,14 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
     TERMINATION_LOG: join(work, `termination-${name}`),
     ...extra,
   });
-  const backup = (name: string, extra: NodeJS.ProcessEnv = {}): Promise<RunResult> => run("sh", ["-c", BACKUP_SCRIPT], { env: backupEnv(name, extra) });
+  const backup = (name: string, extra: Record<string, string> = {}): Promise<CommandResult> => run("sh", ["-c", BACKUP_SCRIPT], { env: backupEnv(name, extra) });
   /** Runs the restore; as root, as `nobody` (the pod runs as a non-root user too). */
-  const restore = (dir: string, database: string, target: string, extra: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    run(...asNonRoot("sh", ["-c", RESTORE_SCRIPT]), {
-      env: { ...pg.env(database, NEW), BACKUP_DIR: dir, UPLOADS_DIR: target, TERMINATION_LOG: join(volumeRoot(join(work, "restore-logs")), `termination-${database}`), ...extra },
+  const restore = (dir: string, database: string, target: string, extra: Record<string, string> = {}): Promise<CommandResult> =>
+    run("sh", ["-c", RESTORE_SCRIPT], {
+      ...nonRoot(),
+      env: { ...clientEnv(pg, database, NEW), BACKUP_DIR: dir, UPLOADS_DIR: target, TERMINATION_LOG: join(volumeRoot(join(work, "restore-logs")), `termination-${database}`), ...extra },
     });
-  const tables = (database: string): Promise<string> => pg.sql(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  const tables = (database: string): Promise<string> => sql(pg, database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
   /** The manifest's sha256 as the good backup's summary (its Job's termination message) gives it. */
   const recordedManifestSha256 = (): string =>
     (JSON.parse(readFileSync(join(root, "good", BACKUP_FILES.summary), "utf8")) as { sha256: Record<string, string> }).sha256[BACKUP_FILES.manifest] ?? "";
@@ -124,8 +140,8 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
     writeFileSync(join(uploads, "default", "original", "1X", "résumé – ünïcødé.txt"), "Grüße aus Genève ✓\n");
     writeFileSync(join(uploads, "default", ".hidden"), "dot file\n");
     await createDatabase(pg, SOURCE_DB, OLD);
-    await pg.sql(SOURCE_DB, `SET ROLE ${OLD.user}; ${SCHEMA}`);
-    snapshot = await pg.sql(SOURCE_DB, SNAPSHOT);
+    await sql(pg, SOURCE_DB, `SET ROLE ${OLD.user}; ${SCHEMA}`);
+    snapshot = await sql(pg, SOURCE_DB, SNAPSHOT);
   });
 
   after(async () => {
@@ -183,14 +199,14 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
   });
 
   it("restores into a dropped and recreated database owned by another role: every row, object and upload", async () => {
-    await pg.sql("postgres", `DROP DATABASE ${SOURCE_DB}`);
+    await sql(pg, "postgres", `DROP DATABASE ${SOURCE_DB}`);
     await createDatabase(pg, SOURCE_DB, NEW);
     const target = volumeRoot(join(work, "restored-uploads"));
     const r = await restore(join(root, "good"), SOURCE_DB, target);
     expect(r.code, r.stderr).to.equal(0);
-    expect(await pg.sql(SOURCE_DB, SNAPSHOT)).to.equal(snapshot);
+    expect(await sql(pg, SOURCE_DB, SNAPSHOT)).to.equal(snapshot);
     expect(tree(target)).to.deep.equal(tree(uploads));
-    const owners = await pg.sql(SOURCE_DB, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
+    const owners = await sql(pg, SOURCE_DB, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
     expect(owners.trim()).to.equal(NEW.user);
   });
 
@@ -199,11 +215,11 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
     const r = await restore(join(root, "good"), SOURCE_DB, target);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/restore refused: database forum_old is not empty \(\d+ relations in schema public, \d+ large objects\)/);
-    expect(await pg.sql(SOURCE_DB, SNAPSHOT)).to.equal(snapshot);
+    expect(await sql(pg, SOURCE_DB, SNAPSHOT)).to.equal(snapshot);
     expect(existsSync(target)).to.equal(false);
   });
 
-  const damaged: Array<{ name: string; damage: (dir: string) => void; env?: (dir: string) => NodeJS.ProcessEnv; refusal: RegExp }> = [
+  const damaged: Array<{ name: string; damage: (dir: string) => void; env?: (dir: string) => Record<string, string>; refusal: RegExp }> = [
     {
       name: "a truncated dump",
       damage: (dir) => truncateSync(join(dir, BACKUP_FILES.dump), statSync(join(dir, BACKUP_FILES.dump)).size - 100),
@@ -275,13 +291,13 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
     await createDatabase(pg, database, NEW);
     const r = await restore(dir, database, volumeRoot(join(work, "uploads-again")), { MANIFEST_SHA256: recordedManifestSha256() });
     expect(r.code, r.stderr).to.equal(0);
-    expect(await pg.sql(database, SNAPSHOT)).to.equal(snapshot);
+    expect(await sql(pg, database, SNAPSHOT)).to.equal(snapshot);
   });
 
   it("cleanup removes a backup's files and partial leftovers, and nothing else", async () => {
     mkdirSync(join(root, ".partial-good.abc123"));
     mkdirSync(join(root, "goodness"));
-    const r = await run("sh", ["-c", CLEANUP_SCRIPT], { env: { PATH: process.env.PATH, BACKUP_NAME: "good", BACKUP_ROOT: root } });
+    const r = await run("sh", ["-c", CLEANUP_SCRIPT], { env: { BACKUP_NAME: "good", BACKUP_ROOT: root } });
     expect(r.code, r.stderr).to.equal(0);
     expect(readdirSync(root)).to.deep.equal(["goodness"]);
   });
