@@ -139,7 +139,13 @@ class Controller {
 
   /** The second controller (reconciler/backups/): an informer on DiscourseBackup objects, handlers on Discourse, Job and claim events. */
   private addBackupController(): void {
-    this.addInformer(API_VERSION, BACKUP_KIND, undefined, (event, obj, old) => this.backups?.onBackup(event as InformerEvent, obj, old));
+    this.addInformer(API_VERSION, BACKUP_KIND, undefined, (event, obj, old) => {
+      this.backups?.onBackup(event as InformerEvent, obj, old);
+      // The restore and before-upgrade gates of the forum read the backup's phase.
+      const forum = (obj.spec as { discourse?: unknown } | undefined)?.discourse;
+      const phase = (o?: KubeObject): unknown => (o?.status as { phase?: unknown } | undefined)?.phase;
+      if (typeof forum === "string" && (event !== "update" || phase(obj) !== phase(old))) this.enqueue(objectKey(obj.metadata.namespace, forum));
+    });
     const backups = new BackupController({
       client: this.client,
       discourses: this.cache(KIND),
@@ -210,7 +216,7 @@ class Controller {
   }
 
   private context(log: Logger): ReconcileContext {
-    return { client: this.client, discourses: this.cache(KIND), store: this.store(), events: this.events, logger: log, routeApiAvailable: this.routeApi };
+    return { client: this.client, discourses: this.cache(KIND), backups: this.cache(BACKUP_KIND), store: this.store(), events: this.events, logger: log, routeApiAvailable: this.routeApi };
   }
 
   private cache(kind: string): Informer["cache"] {

@@ -29,6 +29,7 @@ import { finalize } from "./steps/finalize.js";
 import { ensureFinalizer } from "./steps/finalizer.js";
 import { hostnameHolder, hostnameOf } from "./steps/hostname-holder.js";
 import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
+import { actOnBackupGates, backupGateFacts } from "./steps/backup-gates.js";
 import { ensureSecrets } from "./steps/secrets.js";
 import { writeStatus } from "./steps/write-status.js";
 
@@ -69,7 +70,9 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     return "invalid";
   }
   const conflict = await hostnameConflict(ctx, obj);
-  const plan = planMigrations(migrationFacts(ctx, defaulted, status));
+  const gateFacts = backupGateFacts(ctx, defaulted);
+  const plan = planMigrations({ ...migrationFacts(ctx, defaulted, status), backups: gateFacts });
+  await actOnBackupGates(ctx, obj, defaulted, plan, gateFacts);
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
   const children = buildAll(defaulted, buildOptions(ctx, defaulted, plan))
     .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))

@@ -16,8 +16,8 @@ import type { DiscourseBackup } from "../../src/api/types.js";
 import { applyChild } from "../apply/apply-child.js";
 import { backupsClaimName } from "../builders/backup-names.js";
 import { buildBackupsClaim } from "../builders/backups-claim.js";
-import { statusCode, type KubeObject } from "../client/kube-client.js";
-import { splitKey } from "../informer/object-cache.js";
+import { statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
+import { splitKey, type ObjectCache } from "../informer/object-cache.js";
 import type { BackupContext } from "./context.js";
 import { forumOf } from "./reconcile-backup.js";
 import { backupsBeyondRetention, backupsOf, dueScheduledBackup } from "./schedule.js";
@@ -39,9 +39,10 @@ export function operatorBackup(namespace: string, forum: string, name: string, r
 }
 
 /** Creates a DiscourseBackup; one that exists already (another replica, a retry) is fine. @returns whether it was created now. */
-export async function createBackup(ctx: BackupContext, obj: KubeObject): Promise<boolean> {
+export async function createBackup(ctx: { client: KubeClient; backups?: ObjectCache | undefined }, obj: KubeObject): Promise<boolean> {
   try {
-    ctx.backups.setIfNewer(await ctx.client.create(obj));
+    const created = await ctx.client.create(obj);
+    ctx.backups?.setIfNewer({ ...created, apiVersion: obj.apiVersion, kind: obj.kind });
     return true;
   } catch (err) {
     if (statusCode(err) === 409) return false;

@@ -15,4 +15,6 @@ export interface ReconcileContext {
   logger: Logger;
   /** Whether the cluster serves route.openshift.io/v1 (ingress.kind defaults to Route then). */
   routeApiAvailable: boolean;
+  /** Cache of DiscourseBackup objects (the backup gates read it; steps/backup-gates.ts). */
+  backups?: ObjectCache;
 }

@@ -13,6 +13,8 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import type { MigrationStage } from "../builders/migrate-job.js";
 import type { KubeObject } from "../client/kube-client.js";
 import { jobState } from "./job-state.js";
+import { codeRevision, specCode } from "../builders/app-code.js";
+import { beforeUpgradeBackupName, checkBackupBeforeUpgrade, checkRestore, type BackupGateFacts } from "../backups/gates.js";
 
 /** What the gates read: the Discourse, which migration is next, and live objects. */
 export interface GateFacts {
@@ -26,6 +28,8 @@ export interface GateFacts {
   redis?: KubeObject;
   /** Live Job `<name>-db-init` (external database with adminSecret). */
   dbInitJob?: KubeObject;
+  /** The backups the restore and before-upgrade gates read (reconciler/backups/gates.ts). */
+  backups?: BackupGateFacts;
 }
 
 /** `ready`, or why not: `waiting` (it will pass on its own) or `failed` (it needs the user). */
@@ -78,23 +82,26 @@ export const redisGate: MigrationGate = {
 
 /**
  * Before the first migration of a forum created with `spec.restore.backup`, the restore
- * Job loads the backup (API.md, `<name>-restore`: "before the first migration"). The
- * backups issue (issue 12) adds the restore Job and the check here; until then no forum
- * has anything to restore and this gate is always ready.
+ * Job loads the backup (API.md, `<name>-restore`: "before the first migration");
+ * reconciler/backups/gates.ts `checkRestore`.
  */
 export const restoreGate: MigrationGate = {
   name: "restore",
-  check: () => READY,
+  check: (f) => checkRestore({ forum: f.obj.metadata.name ?? "", restore: f.obj.spec.restore, firstMigration: f.firstMigration }, f.backups ?? {}),
 };
 
 /**
  * Before the pre-deployment migration of new code on a forum that already runs, a backup
- * completes (API.md, `backup.beforeUpgrade`). The backups issue (issue 12) adds the
- * `DiscourseBackup` and the check here; until then this gate is always ready.
+ * completes (API.md, `backup.beforeUpgrade`); reconciler/backups/gates.ts
+ * `checkBackupBeforeUpgrade`.
  */
 export const backupBeforeUpgradeGate: MigrationGate = {
   name: "backup",
-  check: () => READY,
+  check: (f) =>
+    checkBackupBeforeUpgrade(
+      { beforeUpgrade: f.obj.spec.backup.beforeUpgrade, pre: f.stage === "pre", firstMigration: f.firstMigration, backupName: beforeUpgradeBackupName(f.obj.metadata.name ?? "", f.obj.spec.version, codeRevision(specCode(f.obj))) },
+      f.backups ?? {},
+    ),
 };
 
 /** The gates, in the order they are checked. */
