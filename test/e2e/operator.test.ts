@@ -66,6 +66,16 @@ describe("discourse-operator run, driven with kubectl", function () {
     expect(names.split("\n").filter(Boolean)).to.include.members(expected);
   });
 
+  it("brings every sample to Ready on the simulated nodes: kubectl wait succeeds, kubectl get dsc shows READY True", async function () {
+    this.timeout(240_000);
+    const wait = await kubectl(["wait", "--for=condition=Ready", "dsc", "--all", "-n", ns, "--timeout=180s"]);
+    expect(wait.code, wait.stderr).to.equal(0);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(wait.stdout).to.include(`discourse.discourse.cern/${n} condition met`);
+    const get = await kubectl(["get", "dsc", "-n", ns]);
+    expect(get.stdout).to.match(/\bREADY\b/);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s.*\\bTrue\\b`, "m"));
+  });
+
   it("rejects a malformed forum with every problem named by its field", async () => {
     const res = await kubectl(["apply", "-n", ns, "-f", "manifests/samples/invalid/clashing-forum.yaml"]);
     expect(res.code).to.not.equal(0);

@@ -98,7 +98,11 @@ describe("reconciler: deletion policies, pause, invalid objects, upgrades", func
     const image = (d: KubeObject | null): string | undefined => (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]?.image;
     const oldImage = image(await getObj("apps/v1", "Deployment", ns, "up-web"));
     expect(oldImage).to.match(/:3\.4\.2$/);
-    await kubectlOk(["patch", "dsc", "up", "-n", ns, "--type=merge", "-p", '{"spec":{"version":"3.5.2"}}']);
+    // Keeps the migration Job running (KWOK's pod-running-not-ready Stage, test/envtest/kwok/stages.yaml),
+    // so the wait is observable; on the simulated nodes a migration otherwise succeeds in 1-3 s.
+    await apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kwok-markers", namespace: ns }, data: { hold: "true" } });
+    const hold = { name: "DISCOURSE_KWOK_NOT_READY", valueFrom: { configMapKeyRef: { name: "kwok-markers", key: "hold" } } };
+    await kubectlOk(["patch", "dsc", "up", "-n", ns, "--type=merge", "-p", JSON.stringify({ spec: { version: "3.5.2", env: [hold] } })]);
     await waitFor("migration Job of 3.5.2", () => getObj("batch/v1", "Job", ns, "up-migrate-3-5-2"));
     const dsc = await waitFor("phase Upgrading", async () => {
       const o = await getObj(DSC, "Discourse", ns, "up");
