@@ -14,7 +14,7 @@
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext, ChildAction } from "./apply/apply-child.js";
-import { buildAll, type BuildOptions, dbInitJobName, migrateJobName, postgresqlName, webName } from "./builders/index.js";
+import { buildAll, type BuildOptions, dbInitJobName, migrateJobName, postgresqlName, redisName, webName } from "./builders/index.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { splitKey } from "./informer/object-cache.js";
 import { computeStatus, invalidStatus, pausedStatus } from "./status/compute-status.js";
@@ -72,14 +72,22 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
  * claim itself, through the builders' claim-resize entry).
  */
 function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan): BuildOptions {
-  const sts = live(ctx, "StatefulSet", obj, postgresqlName(obj)) as
+  const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
+  const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
+  return {
+    ...(plan.appImage ? { appImage: plan.appImage } : {}),
+    ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
+    ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
+  };
+}
+
+/** Storage request of the first volumeClaimTemplate of the live StatefulSet `name`, if any. */
+function liveClaimTemplateStorage(ctx: ReconcileContext, obj: DefaultedDiscourse, name: string): string | undefined {
+  const sts = live(ctx, "StatefulSet", obj, name) as
     | { spec?: { volumeClaimTemplates?: Array<{ spec?: { resources?: { requests?: { storage?: unknown } } } }> } }
     | undefined;
   const storage = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage;
-  return {
-    ...(plan.appImage ? { appImage: plan.appImage } : {}),
-    ...(typeof storage === "string" ? { liveDatabaseClaimTemplateStorage: storage } : {}),
-  };
+  return typeof storage === "string" ? storage : undefined;
 }
 
 function live(ctx: ReconcileContext, kind: string, obj: DefaultedDiscourse, name: string): KubeObject | undefined {
