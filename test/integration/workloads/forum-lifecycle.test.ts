@@ -173,9 +173,6 @@ describe("forum lifecycle on simulated nodes", function () {
     expect(imageOf(await getObj("apps/v1", "Deployment", ns, `${name}-web`))).to.match(/:3\.5\.2$/);
     const serving = await pods(ns, selector(name, "web"));
     expect(serving.filter((p) => p.status?.phase === "Running" && p.spec.containers[0]?.image.endsWith(":3.5.2")).length, "old web pods serving").to.equal(replicas);
-    const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", `involvedObject.name=${name},reason=MigrationFailed`])) as { items: { type: string }[] };
-    expect(events.items.map((e) => e.type)).to.include("Warning");
-
     await patch(ns, name, { spec: { env: [] } });
     const fixed = await waitFor("recovered on 3.5.3", async () => {
       const o = await forum(ns, name);
@@ -183,24 +180,27 @@ describe("forum lifecycle on simulated nodes", function () {
     }, 120_000, 500);
     expect(statusOf(fixed).phase).to.equal("Running");
     expect(imageOf(await getObj("apps/v1", "Deployment", ns, `${name}-web`))).to.match(/:3\.5\.3$/);
+    const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", `involvedObject.name=${name},reason=MigrationFailed`])) as { items: { type: string }[] };
+    expect(events.items.map((e) => e.type), "MigrationFailed Events").to.include("Warning");
   });
 
   it("scaling changes readyReplicas, and the PodDisruptionBudget reports its allowed disruptions", async () => {
-    const name = "eos-community";
-    await patch(ns, name, { spec: { replicas: 3 } });
-    const o = await waitFor("3 ready", async () => {
-      const f = await forum(ns, name);
-      return statusOf(f).readyReplicas === 3 && condition(f, "Ready")?.status === "True" ? f : null;
-    }, 60_000);
-    expect(statusOf(o).phase).to.equal("Running");
-    const pdb = await waitFor("PDB status", async () => {
+    const name = "root-forum"; // 3 web pods, uploads ReadWriteMany
+    const pdbStatus = (want: number) => async () => {
       const p = await getObj("policy/v1", "PodDisruptionBudget", ns, `${name}-web`);
       const s = p?.status as { currentHealthy?: number; expectedPods?: number; disruptionsAllowed?: number } | undefined;
-      return s?.expectedPods === 3 && s.currentHealthy === 3 ? s : null;
-    }, 30_000);
-    expect(pdb.disruptionsAllowed, "maxUnavailable 1 of 3 healthy").to.equal(1);
-    await patch(ns, name, { spec: { replicas: 2 } });
-    await waitFor("2 ready", async () => statusOf(await forum(ns, name)).readyReplicas === 2, 60_000);
+      return s?.expectedPods === want && s.currentHealthy === want ? s : null;
+    };
+    expect((await waitFor("PDB of 3", pdbStatus(3), 30_000)).disruptionsAllowed, "maxUnavailable 1 of 3 healthy").to.equal(1);
+    await patch(ns, name, { spec: { replicas: 4 } });
+    const o = await waitFor("4 ready", async () => {
+      const f = await forum(ns, name);
+      return statusOf(f).readyReplicas === 4 && condition(f, "Ready")?.status === "True" ? f : null;
+    }, 60_000);
+    expect(statusOf(o).phase).to.equal("Running");
+    expect((await waitFor("PDB of 4", pdbStatus(4), 30_000)).disruptionsAllowed, "maxUnavailable 1 of 4 healthy").to.equal(1);
+    await patch(ns, name, { spec: { replicas: 3 } });
+    await waitFor("3 ready", async () => statusOf(await forum(ns, name)).readyReplicas === 3 && condition(await forum(ns, name), "Ready")?.status === "True", 60_000);
   });
 
   it("ReadWriteMany uploads: the web pods spread over nodes", async () => {
