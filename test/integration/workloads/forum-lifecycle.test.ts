@@ -70,6 +70,10 @@ async function pods(ns: string, selector: string): Promise<PodLike[]> {
 
 const selector = (name: string, component: string): string => `app.kubernetes.io/instance=${name},app.kubernetes.io/component=${component}`;
 
+/** The next patch release: 3.5.2 → 3.5.3. */
+const nextPatch = (v: string): string => v.replace(/(\d+)$/, (d) => String(Number(d) + 1));
+const tagPattern = (v: string): RegExp => new RegExp(`:${v.replace(/\./g, "\\.")}$`);
+
 async function patch(ns: string, name: string, body: unknown): Promise<void> {
   await kubectlOk(["patch", "dsc", name, "-n", ns, "--type=merge", "-p", JSON.stringify(body)]);
 }
@@ -130,28 +134,29 @@ describe("forum lifecycle on simulated nodes", function () {
 
   it("an upgrade completes: migrations succeed, web and sidekiq roll to the new image, version changes, Upgrading → Running", async () => {
     const name = "marketplace";
-    const before = statusOf(await forum(ns, name)).version;
-    expect(before).to.equal("3.5.2");
-    await patch(ns, name, { spec: { version: "3.5.3" } });
-    const seen = await phasesUntil(ns, name, (o) => statusOf(o).version === "3.5.3" && condition(o, "Ready")?.status === "True" && statusOf(o).phase === "Running", 120_000);
+    const from = statusOf(await forum(ns, name)).version ?? "";
+    const to = nextPatch(from);
+    expect(from).to.match(/^\d+\.\d+\.\d+$/);
+    await patch(ns, name, { spec: { version: to } });
+    const seen = await phasesUntil(ns, name, (o) => statusOf(o).version === to && condition(o, "Ready")?.status === "True" && statusOf(o).phase === "Running", 120_000);
     expect(seen, "phases seen").to.include("Upgrading");
     expect(seen[seen.length - 1]).to.equal("Running");
     const o = await ready(ns, name);
     expect(statusOf(o).readyReplicas).to.equal(replicasOf(o));
     for (const component of ["web", "sidekiq"]) {
-      expect(imageOf(await getObj("apps/v1", "Deployment", ns, `${name}-${component}`)), `${component} image`).to.match(/:3\.5\.3$/);
-      const running = await waitFor(`${component} pods all on 3.5.3`, async () => {
+      expect(imageOf(await getObj("apps/v1", "Deployment", ns, `${name}-${component}`)), `${component} image`).to.match(tagPattern(to));
+      const running = await waitFor(`${component} pods all on ${to}`, async () => {
         const ps = await pods(ns, selector(name, component));
-        return ps.length > 0 && ps.every((p) => p.spec.containers[0]?.image.endsWith(":3.5.3") && p.status?.phase === "Running") ? ps : null;
+        return ps.length > 0 && ps.every((p) => tagPattern(to).test(p.spec.containers[0]?.image ?? "") && p.status?.phase === "Running") ? ps : null;
       });
       expect(running.length).to.be.greaterThan(0);
     }
     const jobs = JSON.parse(await kubectlOk(["get", "jobs", "-n", ns, "-l", selector(name, "migrations"), "-o", "json"])) as {
       items: { spec: { template: { spec: { containers: { image: string }[] } } }; status: { succeeded?: number } }[];
     };
-    const migrated = jobs.items.filter((j) => j.spec.template.spec.containers[0]?.image.endsWith(":3.5.3"));
-    expect(migrated.length, "migration Jobs of 3.5.3").to.be.greaterThan(0);
-    expect(migrated.every((j) => (j.status.succeeded ?? 0) >= 1), "every migration Job of 3.5.3 succeeded").to.equal(true);
+    const migrated = jobs.items.filter((j) => tagPattern(to).test(j.spec.template.spec.containers[0]?.image ?? ""));
+    expect(migrated.length, `migration Jobs of ${to}`).to.be.greaterThan(0);
+    expect(migrated.every((j) => (j.status.succeeded ?? 0) >= 1), `every migration Job of ${to} succeeded`).to.equal(true);
   });
 
   it("a failing migration: Degraded MigrationFailed and an Event, the old version keeps serving; fixed spec recovers", async () => {
@@ -176,7 +181,7 @@ describe("forum lifecycle on simulated nodes", function () {
     await patch(ns, name, { spec: { env: [] } });
     const fixed = await waitFor("recovered on 3.5.3", async () => {
       const o = await forum(ns, name);
-      return statusOf(o).version === "3.5.3" && condition(o, "Ready")?.status === "True" && condition(o, "Degraded")?.status === "False" ? o : null;
+      return statusOf(o).version === "3.5.3" && condition(o, "Ready")?.status === "True" && condition(o, "Degraded")?.status === "False" && statusOf(o).phase === "Running" ? o : null;
     }, 120_000, 500);
     expect(statusOf(fixed).phase).to.equal("Running");
     expect(imageOf(await getObj("apps/v1", "Deployment", ns, `${name}-web`))).to.match(/:3\.5\.3$/);
