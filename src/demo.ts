@@ -83,6 +83,8 @@ async function runScenes(env: NodeJS.ProcessEnv): Promise<void> {
   show("Everything the operator made for root-forum", [
     "get", "deploy,statefulset,svc,ingress,cm,secret,pvc,pdb,networkpolicy,job", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=root-forum",
   ], env);
+  // Until its first migration succeeded a forum runs 0 web pods; the drift scene starts from the running forum.
+  kubectl(["wait", "--for=condition=Ready", "dsc/root-forum", "-n", NAMESPACE, "--timeout=300s"], env);
   show("Someone scales the web Deployment by hand", ["scale", "deployment/root-forum-web", "-n", NAMESPACE, "--replicas=7"], env);
   await waitFor("the drift to be corrected", 30_000, () => kubectl(["get", "deployment/root-forum-web", "-n", NAMESPACE, "-o", "jsonpath={.spec.replicas}"], env).out === "3");
   show("…and the reconciler puts it back", ["get", "deployment/root-forum-web", "-n", NAMESPACE], env);
