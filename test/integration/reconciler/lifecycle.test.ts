@@ -95,13 +95,17 @@ describe("reconciler: deletion policies, pause, invalid objects, upgrades", func
   });
 
   // External backends: no gate waits for a pod, so the first migration Job is due at once.
-  // Without nodes it never runs, which holds the forum before its first migration.
-  const external = { database: { host: "db.example.org" }, redis: { host: "redis.example.org" } };
+  // On the simulated nodes it would succeed in 1-3 s; the DISCOURSE_KWOK_NOT_READY marker
+  // (KWOK's pod-running-not-ready Stage, test/envtest/kwok/stages.yaml) keeps its pod
+  // running, which holds the forum before its first migration.
+  const hold = { name: "DISCOURSE_KWOK_NOT_READY", valueFrom: { configMapKeyRef: { name: "kwok-markers", key: "hold" } } };
+  const external = { database: { host: "db.example.org" }, redis: { host: "redis.example.org" }, env: [hold] };
   const migrationJobs = async (name: string): Promise<KubeObject[]> =>
     (JSON.parse(await kubectlOk(["get", "jobs", "-n", ns, "-l", `app.kubernetes.io/instance=${name},app.kubernetes.io/component=migrations`, "-o", "json"])) as { items: KubeObject[] }).items;
 
   it("a new forum runs its pre-deployment migration Job first: web and sidekiq stay at 0 replicas, phase Provisioning", async () => {
-    await apply(credentialsSecret(ns, "fresh"), discourseManifest(ns, { name: "fresh", spec: { hostname: "fresh.web.cern.ch", developerEmails: ["a@cern.ch"], ...external } }));
+    const markers = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kwok-markers", namespace: ns }, data: { hold: "true" } };
+    await apply(markers, credentialsSecret(ns, "fresh"), discourseManifest(ns, { name: "fresh", spec: { hostname: "fresh.web.cern.ch", developerEmails: ["a@cern.ch"], ...external } }));
     const [job] = await waitFor("the pre-deployment migration Job", async () => {
       const jobs = await migrationJobs("fresh");
       return jobs.length > 0 ? jobs : null;
