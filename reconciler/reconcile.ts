@@ -58,9 +58,10 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
   }
   const obj = await ensureFinalizer(ctx, read);
   const defaulted: DefaultedDiscourse = { ...check.obj, metadata: obj.metadata as unknown as DefaultedDiscourse["metadata"] };
-  const plan = planMigrations(migrationFacts(ctx, defaulted, status));
+  const observed = liveOptions(ctx, defaulted);
+  const plan = planMigrations(migrationFacts(ctx, defaulted, status, observed));
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
-  const result = await applyChildren(applyCtx, buildAll(defaulted, buildOptions(ctx, defaulted, plan)));
+  const result = await applyChildren(applyCtx, buildAll(defaulted, { ...observed, ...planOptions(plan) }));
   const next = computeStatus(status, statusFacts(ctx, defaulted, plan, result.actions, result.error), now);
   const failure = newFailure(status, next);
   if (failure && (failure.reason === "MigrationFailed" || failure.reason === plan.blocked?.reason)) {
@@ -72,9 +73,10 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
 }
 
 /** What the migration plan reads: live web, sidekiq, backends, db-init and Jobs, and status.version. */
-function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined): MigrationFacts {
+function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined, build: BuildOptions): MigrationFacts {
   return {
     obj,
+    build,
     web: live(ctx, "Deployment", obj, webName(obj)),
     sidekiq: live(ctx, "Deployment", obj, sidekiqName(obj)),
     postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
@@ -86,22 +88,35 @@ function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: 
 }
 
 /**
- * What the builders need from the plan (the code web and sidekiq run, the migration
- * Job due, stale migration Jobs) and from live objects: the storage of the StatefulSet's existing
- * volumeClaimTemplate (immutable: a larger spec.database.storage.size grows the
- * claim itself, through the builders' claim-resize entry).
+ * What the builders need from live objects: the storage of the StatefulSets' existing
+ * volumeClaimTemplates (immutable: a larger size grows the claim itself, through the
+ * builders' claim-resize entries).
  */
-function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan): BuildOptions {
-  const sts = live(ctx, "StatefulSet", obj, postgresqlName(obj)) as
-    | { spec?: { volumeClaimTemplates?: Array<{ spec?: { resources?: { requests?: { storage?: unknown } } } }> } }
-    | undefined;
-  const storage = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage;
+function liveOptions(ctx: ReconcileContext, obj: DefaultedDiscourse): BuildOptions {
+  const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
+  const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
+  return {
+    ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
+    ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
+  };
+}
+
+/** What the builders need from the plan: the code web and sidekiq run, the migration Job due, stale migration Jobs. */
+function planOptions(plan: MigrationPlan): BuildOptions {
   return {
     served: plan.served,
     ...(plan.job ? { migration: plan.job.stage } : {}),
     ...(plan.staleJobs.length > 0 ? { staleMigrationJobs: plan.staleJobs } : {}),
-    ...(typeof storage === "string" ? { liveDatabaseClaimTemplateStorage: storage } : {}),
   };
+}
+
+/** Storage request of the first volumeClaimTemplate of the live StatefulSet `name`, if any. */
+function liveClaimTemplateStorage(ctx: ReconcileContext, obj: DefaultedDiscourse, name: string): string | undefined {
+  const sts = live(ctx, "StatefulSet", obj, name) as
+    | { spec?: { volumeClaimTemplates?: Array<{ spec?: { resources?: { requests?: { storage?: unknown } } } }> } }
+    | undefined;
+  const storage = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage;
+  return typeof storage === "string" ? storage : undefined;
 }
 
 function live(ctx: ReconcileContext, kind: string, obj: DefaultedDiscourse, name: string): KubeObject | undefined {

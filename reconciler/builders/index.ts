@@ -14,11 +14,12 @@ import type {
   V1PersistentVolumeClaim,
   V1PodDisruptionBudget,
   V1Service,
+  V1ServiceAccount,
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
-import { buildDatabaseClaimResize, type ClaimResize } from "./database-claim.js";
+import { buildDatabaseClaimResize, buildRedisClaimResize, type ClaimResize } from "./database-claim.js";
 import { buildDbInitJob } from "./db-init-job.js";
 import { buildEnvConfigMap } from "./env-configmap.js";
 import { buildIngress } from "./ingress.js";
@@ -31,9 +32,10 @@ import { buildPodDisruptionBudget } from "./pod-disruption-budget.js";
 import { buildPostgresqlInitConfigMap } from "./postgresql-init-configmap.js";
 import { buildPostgresqlService } from "./postgresql-service.js";
 import { buildPostgresqlStatefulSet } from "./postgresql-statefulset.js";
-import { buildRedisDeployment } from "./redis-deployment.js";
 import { buildRedisService } from "./redis-service.js";
+import { buildRedisStatefulSet } from "./redis-statefulset.js";
 import { buildRoute, type Route } from "./route.js";
+import { buildDiscourseServiceAccount, buildSccRoleBinding, type RoleBinding } from "./scc-role-binding.js";
 import { buildSidekiqDeployment } from "./sidekiq-deployment.js";
 import { buildUploadsPvc } from "./uploads-pvc.js";
 import { buildWebDeployment } from "./web-deployment.js";
@@ -55,7 +57,9 @@ export type ChildObject =
   | V1Ingress
   | Route
   | V1PodDisruptionBudget
-  | NetworkPolicy;
+  | NetworkPolicy
+  | V1ServiceAccount
+  | RoleBinding;
 
 /**
  * How the runtime writes an entry:
@@ -92,7 +96,7 @@ type Entry = [apiVersion: string, kind: string, name: string, mode: ApplyMode, o
 function migrationJobs(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
   const wanted: Entry[] = [];
   if (opts.migration) {
-    const job = buildMigrateJob(obj, opts.migration);
+    const job = buildMigrateJob(obj, opts.migration, opts);
     wanted.push(["batch/v1", "Job", job.metadata?.name ?? "", "create", job]);
   }
   return [...wanted, ...(opts.staleMigrationJobs ?? []).map((name): Entry => ["batch/v1", "Job", name, "create", null])];
@@ -127,16 +131,22 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["v1", "Secret", credentialsSecretName(obj), "patchIfExists", buildCredentialsSecretAdoption(obj)],
     ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", buildEnvConfigMap(obj)],
     ["v1", "ConfigMap", N.postgresqlInitName(obj), "apply", buildPostgresqlInitConfigMap(obj)],
+    // identity (OpenShift: the SCC the Discourse pods need)
+    ["v1", "ServiceAccount", N.discourseServiceAccountName(obj), "apply", buildDiscourseServiceAccount(obj, opts)],
+    ["rbac.authorization.k8s.io/v1", "RoleBinding", N.sccRoleBindingName(obj), "apply", buildSccRoleBinding(obj, opts)],
     // storage
     ["v1", "PersistentVolumeClaim", N.uploadsClaimName(obj), "apply", buildUploadsPvc(obj)],
     ["v1", "PersistentVolumeClaim", N.databaseClaimName(obj), "patchIfExists", buildDatabaseClaimResize(obj)],
+    ["v1", "PersistentVolumeClaim", N.redisClaimName(obj), "patchIfExists", buildRedisClaimResize(obj)],
     // backends
     ["apps/v1", "StatefulSet", N.postgresqlName(obj), "apply", buildPostgresqlStatefulSet(obj, opts)],
     ["v1", "Service", N.postgresqlName(obj), "apply", buildPostgresqlService(obj)],
-    ["apps/v1", "Deployment", N.redisName(obj), "apply", buildRedisDeployment(obj)],
+    // the managed Redis was a Deployment before it kept its data: that one must not exist
+    ["apps/v1", "Deployment", N.redisName(obj), "apply", null],
+    ["apps/v1", "StatefulSet", N.redisName(obj), "apply", buildRedisStatefulSet(obj, opts)],
     ["v1", "Service", N.redisName(obj), "apply", buildRedisService(obj)],
     // migrations
-    ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj)],
+    ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj, opts)],
     ...migrationJobs(obj, opts),
     // workloads
     ...workloads(obj, opts),
@@ -149,7 +159,12 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["policy/v1", "PodDisruptionBudget", N.webName(obj), "apply", buildPodDisruptionBudget(obj)],
     ["networking.k8s.io/v1", "NetworkPolicy", N.backendPolicyName(obj), "apply", buildNetworkPolicy(obj)],
   ];
-  const retainable = new Set([credentialsSecretName(obj), N.uploadsClaimName(obj), N.databaseClaimName(obj)]);
+  const retainable = new Set([
+    credentialsSecretName(obj),
+    N.uploadsClaimName(obj),
+    N.databaseClaimName(obj),
+    N.redisClaimName(obj),
+  ]);
   return entries
     .filter(([, , , mode, object]) => mode !== "patchIfExists" || object !== null)
     .map(([apiVersion, kind, name, mode, object]) => ({

@@ -36,6 +36,13 @@ export interface BuildOptions {
    * reaches the volume through buildDatabaseClaimResize() instead.
    */
   liveDatabaseClaimTemplateStorage?: string;
+  /** The same for the live StatefulSet `<name>-redis` (its data volume). */
+  liveRedisClaimTemplateStorage?: string;
+  /**
+   * The cluster is OpenShift (it serves `security.openshift.io/v1`): pods must pass the
+   * `restricted-v2` SCC. Unset: derived from `spec.ingress.kind` (see platform.ts).
+   */
+  openShift?: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
   validateNoDatabaseSwitch,
+  validateRedisStorageTransition,
 } from "./rules/database-transitions.js";
 import { warnIngressClassOnRoute } from "./rules/ingress.js";
 import { validateUploadsTransition, warnUploadsAccessMode } from "./rules/uploads.js";
@@ -72,6 +73,7 @@ export const UPDATE_RULES: readonly UpdateRule[] = [
   validateNoDatabaseSwitch,
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
+  validateRedisStorageTransition,
   validateUploadsTransition,
 ];
 

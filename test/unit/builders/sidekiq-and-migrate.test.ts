@@ -2,18 +2,19 @@ import { expect } from "chai";
 import { buildWebDeployment } from "../../../reconciler/builders/web-deployment.js";
 import { buildSidekiqDeployment } from "../../../reconciler/builders/sidekiq-deployment.js";
 import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
+import type { V1Deployment } from "@kubernetes/client-node";
 import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
+import { LOGS_TO_STDOUT_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
 import type { DefaultedDiscourse, DefaultedSpec } from "../../../src/api/types.js";
 import { marketplace, rootForum, withSpec } from "./fixtures.js";
-import { labels, meta, selector } from "./expected.js";
+import { labels, meta, restrictedContainer, ROOT_FORUM_MOUNTS, ROOT_FORUM_SECRET_ENV, selector } from "./expected.js";
 
 describe("builders/sidekiq-deployment", () => {
-  it("root-forum: same pod as web except name, command, resources, ports, probes, UNICORN env", () => {
+  it("root-forum: same pod as web but no assets, its own command and resources, no ports, probes or UNICORN env", () => {
     const obj = rootForum();
     const web = buildWebDeployment(obj);
     const webPod = web.spec!.template.spec!;
-    const webContainer = webPod.containers[0]!;
-    const { ports: _p, startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...shared } = webContainer;
+    const { affinity: _a, topologySpreadConstraints: _t, ...podWithoutSpread } = webPod;
     expect(buildSidekiqDeployment(obj)).to.deep.equal({
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -23,18 +24,29 @@ describe("builders/sidekiq-deployment", () => {
         selector: { matchLabels: selector("root-forum", "sidekiq") },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
-          metadata: { labels: labels("root-forum", "sidekiq"), annotations: web.spec!.template.metadata!.annotations },
+          metadata: {
+            labels: { ...labels("root-forum", "sidekiq"), "discourse.cern/uploads": "root-forum" },
+            annotations: web.spec!.template.metadata!.annotations,
+          },
           spec: {
-            ...webPod,
+            ...podWithoutSpread,
+            initContainers: webPod.initContainers!.filter((c) => c.name !== "assets"),
             containers: [
               {
-                ...shared,
                 name: "sidekiq",
-                command: ["bundle", "exec", "sidekiq", "-C", "config/sidekiq.yml"],
+                command: ["/bin/sh", "-c", LOGS_TO_STDOUT_SCRIPT, "sidekiq", "bundle", "exec", "sidekiq", "-c", "5", "-t", "5",
+                  "-q", "critical,8", "-q", "default,4", "-q", "low,2", "-q", "ultra_low,1"],
                 resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
-                env: webContainer.env!.slice(3),
+                image: "docker.io/discourse/discourse:3.5.2",
+                imagePullPolicy: "IfNotPresent",
+                workingDir: "/var/www/discourse",
+                envFrom: [{ configMapRef: { name: "root-forum-env" } }],
+                env: ROOT_FORUM_SECRET_ENV,
+                securityContext: restrictedContainer,
+                volumeMounts: ROOT_FORUM_MOUNTS,
               },
             ],
+            volumes: webPod.volumes!.filter((v) => v.name !== "assets"),
           },
         },
       },
@@ -44,8 +56,15 @@ describe("builders/sidekiq-deployment", () => {
   const replicas = [
     { name: "root-forum", obj: rootForum(), want: 2 },
     { name: "marketplace", obj: marketplace(), want: 1 },
+    { name: "replicas 0 (maintenance) stops sidekiq too", obj: withSpec(rootForum(), (s) => { s.replicas = 0; }), want: 0 },
   ];
-  for (const c of replicas) it(`replicas from spec.sidekiq.replicas: ${c.name}`, () => expect(buildSidekiqDeployment(c.obj).spec?.replicas).to.equal(c.want));
+  for (const c of replicas) it(`replicas: ${c.name}`, () => expect(buildSidekiqDeployment(c.obj).spec?.replicas).to.equal(c.want));
+
+  it("ReadWriteOnce: the same required affinity as web, so both land on the volume's node", () => {
+    const affinity = (d: V1Deployment) => d.spec?.template.spec?.affinity;
+    expect(affinity(buildSidekiqDeployment(marketplace()))).to.deep.equal(affinity(buildWebDeployment(marketplace())));
+    expect(buildSidekiqDeployment(marketplace()).spec?.template.metadata?.labels?.["discourse.cern/uploads"]).to.equal("marketplace");
+  });
 });
 
 describe("builders/migrate-job", () => {
@@ -78,7 +97,7 @@ describe("builders/migrate-job", () => {
             enableServiceLinks: false,
             securityContext: webPod.securityContext,
             restartPolicy: "Never",
-            initContainers: webPod.initContainers,
+            initContainers: webPod.initContainers!.filter((c) => c.name !== "assets"),
             containers: [
               {
                 ...shared,
@@ -86,10 +105,10 @@ describe("builders/migrate-job", () => {
                 command: ["bundle", "exec", "rake", "db:migrate"],
                 // discourse lib/discourse.rb skip_post_deployment_migrations?; discourse/launcher v2/cli_build.go
                 env: [{ name: "SKIP_POST_DEPLOYMENT_MIGRATIONS", value: "1" }, ...webContainer.env!.slice(3)],
-                volumeMounts: volumeMounts!.slice(1),
+                volumeMounts: volumeMounts!.filter((m) => m.name !== "uploads" && m.name !== "assets"),
               },
             ],
-            volumes: webPod.volumes!.slice(1),
+            volumes: webPod.volumes!.filter((v) => v.name !== "uploads" && v.name !== "assets"),
           },
         },
       },
@@ -109,7 +128,7 @@ describe("builders/migrate-job", () => {
     const job = buildMigrateJob(marketplace(), "pre");
     expect(job.spec?.template.spec?.containers[0]?.image).to.equal("registry.cern.ch/discourse/discourse:3.4.2-cern1");
     expect(job.metadata?.name).to.match(/^marketplace-migrate-3-4-2-[0-9a-f]{8}-pre$/);
-    expect(job.spec?.template.spec?.volumes).to.equal(undefined);
+    expect(job.spec?.template.spec?.volumes).to.deep.equal([{ name: "logs", emptyDir: { sizeLimit: "256Mi" } }]);
   });
 
   const name = (o: DefaultedDiscourse, stage: "pre" | "post" = "pre"): string => buildMigrateJob(o, stage).metadata!.name!;
