@@ -18,7 +18,7 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
-import { buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
+import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
 import { buildDatabaseClaimResize, buildRedisClaimResize, type ClaimResize } from "./database-claim.js";
 import { buildDbInitJob } from "./db-init-job.js";
 import { buildEnvConfigMap } from "./env-configmap.js";
@@ -75,7 +75,7 @@ export interface DesiredChild {
   kind: string;
   name: string;
   mode: ApplyMode;
-  /** Released (owner reference removed, labelled retained) rather than deleted under `deletionPolicy: Retain`. */
+  /** Kept under `deletionPolicy: Retain` (no owner reference while Retain; docs/deletion.md). */
   retainable: boolean;
   /**
    * The desired object, or null: the child must not exist (delete it when present).
@@ -129,6 +129,7 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
   const entries: Entry[] = [
     // config
     ["v1", "Secret", credentialsSecretName(obj), "patchIfExists", buildCredentialsSecretAdoption(obj)],
+    ["v1", "Secret", N.appSecretsName(obj), "patchIfExists", buildAppSecretsAdoption(obj)],
     ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", buildEnvConfigMap(obj)],
     ["v1", "ConfigMap", N.postgresqlInitName(obj), "apply", buildPostgresqlInitConfigMap(obj)],
     // identity (OpenShift: the SCC the Discourse pods need)
@@ -161,6 +162,7 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
   ];
   const retainable = new Set([
     credentialsSecretName(obj),
+    N.appSecretsName(obj),
     N.uploadsClaimName(obj),
     N.databaseClaimName(obj),
     N.redisClaimName(obj),

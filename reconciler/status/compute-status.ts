@@ -22,6 +22,8 @@ export interface StatusFacts {
   applyError?: string;
   /** Name of the credentials Secret when it does not exist. */
   credentialsMissing?: string;
+  /** Set when an older forum holds the hostname: who holds it (reason HostnameConflict). */
+  hostnameConflict?: string;
   managedDatabase: boolean;
   /** External database with adminSecret: the db-init Job must succeed. */
   dbInitRequired: boolean;
@@ -78,6 +80,7 @@ function failedMigrationMessage(m: MigrationPlan): string {
 function degradedCondition(f: StatusFacts): ConditionInput {
   const m = f.migration;
   if (f.applyError) return { type: "Degraded", status: "True", reason: "ApplyFailed", message: f.applyError };
+  if (f.hostnameConflict) return { type: "Degraded", status: "True", reason: "HostnameConflict", message: f.hostnameConflict };
   if (m.failedJob) return { type: "Degraded", status: "True", reason: "MigrationFailed", message: failedMigrationMessage(m) };
   if (m.blocked?.state === "failed") return { type: "Degraded", status: "True", reason: m.blocked.reason, message: m.blocked.message };
   return { type: "Degraded", status: "False", reason: "AsExpected", message: "every child is in its desired state" };
@@ -176,7 +179,15 @@ export function pausedStatus(current: DiscourseStatus | undefined, generation: n
 
 /** Status of an invalid object: condition Degraded True (reason InvalidSpec) and phase Degraded; the rest is kept. */
 export function invalidStatus(current: DiscourseStatus | undefined, generation: number | undefined, message: string, now: string): DiscourseStatus {
-  const degraded: ConditionInput = { type: "Degraded", status: "True", reason: "InvalidSpec", message };
+  return refusedStatus(current, generation, "InvalidSpec", message, now);
+}
+
+/**
+ * Status of a forum the reconciler refuses to act on (InvalidSpec, SecretOwnedByAnotherForum):
+ * condition Degraded True with `reason` and phase Degraded; the rest is kept.
+ */
+export function refusedStatus(current: DiscourseStatus | undefined, generation: number | undefined, reason: string, message: string, now: string): DiscourseStatus {
+  const degraded: ConditionInput = { type: "Degraded", status: "True", reason, message };
   const paused: ConditionInput = { type: "Paused", status: "False", reason: "Reconciling", message: "spec.paused is false" };
   return { ...current, ...(generation !== undefined ? { observedGeneration: generation } : {}), conditions: setConditions(current?.conditions, [degraded, paused], generation, now), phase: "Degraded" };
 }

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { installCrd, newNamespace } from "../../hooks/control-plane.js";
 import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, runReconciler, SAMPLE_FORUMS, settle, waitFor, type Running } from "./helpers.js";
 
+/** Children deletionPolicy Retain keeps: while Retain (the samples' default) they have no owner reference (docs/deletion.md). */
+const RETAINED = ["-db-credentials", "-app-secrets", "-uploads"];
+
 /**
  * Every child of API.md's table for a forum with managed database and Redis, Ingress, and
  * the PDB when replicas >= 2. No migration Job: this control plane has no nodes, so the
@@ -10,6 +13,7 @@ import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, runReco
 function contractChildren(name: string, replicas: number): [string, string, string][] {
   const children: [string, string, string][] = [
     ["v1", "Secret", `${name}-db-credentials`],
+    ["v1", "Secret", `${name}-app-secrets`],
     ["v1", "ConfigMap", `${name}-env`],
     ["apps/v1", "Deployment", `${name}-web`],
     ["apps/v1", "Deployment", `${name}-sidekiq`],
@@ -37,7 +41,7 @@ describe("reconciler: three sample forums", function () {
   });
   after(async () => r?.handle.stop());
 
-  it("creates every child of the contract with an owner reference within seconds", async () => {
+  it("creates every child of the contract with an owner reference (none on what Retain keeps) within seconds", async () => {
     const t0 = Date.now();
     await apply(...SAMPLE_FORUMS.map((f) => credentialsSecret(ns, f.name)), ...SAMPLE_FORUMS.map((f) => discourseManifest(ns, f)));
     for (const f of SAMPLE_FORUMS) {
@@ -45,6 +49,7 @@ describe("reconciler: three sample forums", function () {
       for (const [apiVersion, kind, name] of contractChildren(f.name, (f.spec.replicas as number | undefined) ?? 1)) {
         const child = await waitFor(`${kind} ${name}`, async () => {
           const o = await getObj(apiVersion, kind, ns, name);
+          if (RETAINED.some((suffix) => name.endsWith(suffix))) return o && o.metadata.ownerReferences === undefined && o.metadata.labels?.["app.kubernetes.io/component"] ? o : null;
           return o?.metadata.ownerReferences?.some((ref) => ref.uid === dsc.metadata.uid && ref.controller === true) ? o : null;
         });
         expect(child.metadata.labels, `${kind} ${name} labels`).to.include({

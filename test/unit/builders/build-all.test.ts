@@ -43,6 +43,7 @@ describe("builders/buildAll", () => {
   it("root-forum: every child, in apply order, with its mode", () => {
     expect(rows(buildAll(rootForum()))).to.deep.equal([
       ["Secret", "root-forum-db-credentials", "patchIfExists", true, true],
+      ["Secret", "root-forum-app-secrets", "patchIfExists", true, true],
       ["ConfigMap", "root-forum-env", "apply", true, false],
       ["ConfigMap", "root-forum-postgresql-init", "apply", true, false],
       ["ServiceAccount", "root-forum-discourse", "apply", false, false],
@@ -69,6 +70,7 @@ describe("builders/buildAll", () => {
   it("marketplace: external backends, Route, one replica; no database claim entry (never deleted)", () => {
     expect(rows(buildAll(marketplace()))).to.deep.equal([
       ["Secret", "marketplace-db-credentials", "patchIfExists", true, true],
+      ["Secret", "marketplace-app-secrets", "patchIfExists", true, true],
       ["ConfigMap", "marketplace-env", "apply", true, false],
       ["ConfigMap", "marketplace-postgresql-init", "apply", false, false],
       ["ServiceAccount", "marketplace-discourse", "apply", true, false],
@@ -130,7 +132,7 @@ describe("builders/buildAll", () => {
       const pod = web.spec?.template.spec;
       expect({
         image: pod?.containers[0]?.image,
-        plugins: pod?.initContainers?.filter((x) => x.name.startsWith("plugin-")).length ?? 0,
+        plugins: (pod?.initContainers ?? []).filter((x) => x.name.startsWith("plugin-")).length,
         web: web.spec?.replicas,
         sidekiq: sidekiq.spec?.replicas,
         annotated: recorded(web) && recorded(sidekiq),
@@ -148,7 +150,7 @@ describe("builders/buildAll", () => {
         }
       });
 
-      it("every child carries the four labels and the controller owner reference (the database claim: labels only)", () => {
+      it("every child carries the four labels and the controller owner reference (retainable ones under Retain and the database claim: labels only)", () => {
         const obj = f.obj();
         for (const c of buildAll(obj)) {
           if (!c.object) continue;
@@ -160,7 +162,7 @@ describe("builders/buildAll", () => {
             "app.kubernetes.io/managed-by": "discourse-operator",
           });
           expect(m.labels?.["app.kubernetes.io/component"], c.name).to.be.a("string").and.not.equal("");
-          const owners = c.name.startsWith("data-") ? undefined : [
+          const owners = c.name.startsWith("data-") || (c.retainable && obj.spec.deletionPolicy === "Retain") ? undefined : [
             { apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true },
           ];
           expect(m.ownerReferences, c.name).to.deep.equal(owners);

@@ -3,8 +3,8 @@ import { buildWebDeployment } from "../../../reconciler/builders/web-deployment.
 import { buildSidekiqDeployment } from "../../../reconciler/builders/sidekiq-deployment.js";
 import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
 import type { V1Deployment } from "@kubernetes/client-node";
-import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
 import { LOGS_TO_STDOUT_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
+import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
 import type { DefaultedDiscourse, DefaultedSpec } from "../../../src/api/types.js";
 import { marketplace, rootForum, withSpec } from "./fixtures.js";
 import { labels, meta, restrictedContainer, ROOT_FORUM_MOUNTS, ROOT_FORUM_SECRET_ENV, selector } from "./expected.js";

@@ -56,6 +56,7 @@ describe("applyChildren", () => {
     expect(phases(buildAll(rootForum(), PRE), "root-forum").map(names)).to.deep.equal([
       [
         "Secret root-forum-db-credentials",
+        "Secret root-forum-app-secrets",
         "ConfigMap root-forum-env",
         "ConfigMap root-forum-postgresql-init",
         "ServiceAccount root-forum-discourse",
@@ -119,6 +120,7 @@ describe("applyChildren", () => {
     expect(spans.length, "every child with an object to write was written").to.equal(14);
     expect(result.actions.map((a) => `${a.action} ${a.kind} ${a.name}`)).to.deep.equal([
       "missing Secret root-forum-db-credentials",
+      "missing Secret root-forum-app-secrets",
       "created ConfigMap root-forum-postgresql-init",
       "absent ServiceAccount root-forum-discourse",
       "absent RoleBinding root-forum-discourse-scc",
