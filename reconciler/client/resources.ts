@@ -20,6 +20,8 @@ const TYPES: ResourceType[] = [
   { apiVersion: "v1", kind: "Service", plural: "services", namespaced: true },
   { apiVersion: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", namespaced: true },
   { apiVersion: "v1", kind: "Event", plural: "events", namespaced: true },
+  { apiVersion: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true },
   { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", namespaced: true },
   { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
   { apiVersion: "batch/v1", kind: "Job", plural: "jobs", namespaced: true },
