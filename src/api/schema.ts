@@ -41,6 +41,12 @@ export const HOSTNAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-
  * 3.4.2, 3.5.0.beta1, 2026.1.1, 2026.3.0-latest.
  */
 export const VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(\\.beta[0-9]+)?(-[0-9A-Za-z][0-9A-Za-z.-]*)?$";
+/**
+ * Longest spec.version accepted by the schema. The form of a release is
+ * checked by the validating webhook (webhooks/validation/rules/version.ts), not
+ * by a CRD pattern, so that a floating tag is answered in words.
+ */
+export const MAX_VERSION_LENGTH = 64;
 /** Unquoted PostgreSQL identifier (https://www.postgresql.org/docs/current/sql-syntax-lexical.html). */
 export const PG_IDENTIFIER_PATTERN = "^[a-z_][a-z0-9_$]*$";
 /** Kubernetes resource.Quantity, as the apiserver parses it. */
@@ -316,7 +322,8 @@ export const DiscourseSpec = Type.Object(
         "unique across all Discourse objects in the cluster.",
     }),
     version: Type.Optional(Type.String({
-      pattern: VERSION_PATTERN,
+      minLength: 1,
+      maxLength: MAX_VERSION_LENGTH,
       default: DEFAULT_DISCOURSE_VERSION,
       description:
         "Discourse release, e.g. 3.4.2 or 2026.7.0 (floating tags such as latest are rejected). A lower version is " +

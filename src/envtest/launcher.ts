@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { binariesIn, ensureBinaries, type Binaries } from "./binaries.js";
 import { adminKubeconfig } from "./kubeconfig.js";
+import { admissionClientArgs } from "./admission-client.js";
 import { generatePki, type ControlPlanePki } from "./pki.js";
 import { alive, killGroupsNow, startDetached, startReaper, stopGroups } from "./processes.js";
 import { defaultStorageClass, KWOK_STAGES_PATH, NODE_NAMES, SIMULATED_NODE_LABEL, simulatedNode } from "./simulated-nodes.js";
@@ -243,6 +244,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   mkdirSync(logs, { recursive: true });
   const pki = await generatePki();
   const files = writePki(dir, pki);
+  const admissionArgs = await admissionClientArgs(dir, pki);
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -259,7 +261,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   };
   try {
     pids.push(startDetached(bin.etcd, etcdArgs(dir, etcdPort, peerPort), join(logs, "etcd.log")));
-    pids.push(startDetached(bin["kube-apiserver"], apiserverArgs(files, apiPort, etcdPort), join(logs, "kube-apiserver.log")));
+    pids.push(startDetached(bin["kube-apiserver"], [...apiserverArgs(files, apiPort, etcdPort), ...admissionArgs], join(logs, "kube-apiserver.log")));
     pids.push(startDetached(bin["kube-controller-manager"], controllerManagerArgs(files, kubeconfigPath, workloads), join(logs, "kube-controller-manager.log")));
     if (workloads) {
       pids.push(startDetached(bin["kube-scheduler"], schedulerArgs(kubeconfigPath), join(logs, "kube-scheduler.log")));
