@@ -25,12 +25,13 @@ import {
   DEFAULT_DISCOURSE_VERSION,
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_POSTGRES_VERSION,
+  DEFAULT_REDIS_VOLUME_SIZE,
 } from "../../src/api/constants.js";
 import type { DefaultedDiscourse, Discourse } from "../../src/api/types.js";
 import { parseReleaseVersion } from "../validation/release-version.js";
 import { isRecord } from "../validation/types.js";
 import { credentialsSecretNameFor, databaseNameFor, imageFor, tlsSecretNameFor } from "./derived-names.js";
-import { isManagedDatabase } from "./managed.js";
+import { isManagedDatabase, isManagedRedis } from "./managed.js";
 import { CATEGORY_RESOURCES, fillRequirements, isCategory } from "./resource-defaults.js";
 import { recordDefaultedEntries, releaseDefaultedEntries, resourcePaths } from "./follow-category.js";
 
@@ -98,6 +99,10 @@ function defaultServices(spec: Obj, name: string, facts: DefaultingFacts): void 
   if (redis) {
     fill(redis, "port", DEFAULT_PORTS.redis);
     fillSecretKey(redis, "passwordSecret");
+    if (isManagedRedis(spec)) {
+      const storage = child(redis, "storage");
+      if (storage) fill(storage, "size", DEFAULT_REDIS_VOLUME_SIZE);
+    }
   }
   if (isRecord(spec.smtp)) {
     fill(spec.smtp, "port", DEFAULT_PORTS.smtp);

@@ -31,6 +31,7 @@ import {
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
   validateNoDatabaseSwitch,
+  validateRedisStorageTransition,
 } from "./rules/database-transitions.js";
 import { validateIngressAnnotations, warnIngressClassOnRoute } from "./rules/ingress.js";
 import { validateSizesPositive } from "./rules/sizes.js";
@@ -86,6 +87,7 @@ export const UPDATE_RULES: readonly UpdateRule[] = [
   validateNoDatabaseSwitch,
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
+  validateRedisStorageTransition,
   validateManagedDatabaseImmutable,
   validateUploadsTransition,
   validateAccessModeImmutable,

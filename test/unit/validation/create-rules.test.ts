@@ -141,6 +141,9 @@ run("spec.version", [
   { name: "a 3.x release passes", obj: forum({ version: "3.4.2" }), want: result() },
   { name: "a year-based release passes", obj: forum({ version: "2026.7.0" }), want: result() },
   { name: "a release with a suffix passes", obj: forum({ version: "3.5.0-beta.3" }), want: result() },
+  // discourse lib/version.rb: VERSION_REGEXP /\A\d+\.\d+\.\d+(\.beta\d+)?\z/, then a -DEV part (e.g. -latest).
+  { name: "an old-style beta (lib/version.rb) passes", obj: forum({ version: "3.5.0.beta8" }), want: result() },
+  { name: "a latest-branch version (lib/version.rb DEV part) passes", obj: forum({ version: "2026.3.0-latest" }), want: result() },
   ...["latest", "stable", "beta", "esr", "tests-passed", "LATEST"].map((tag) => ({
     name: `the floating tag ${tag} is named as such`,
     obj: forum({ version: tag }),
@@ -376,7 +379,10 @@ run("spec.storage.uploads", [
     name: "ReadWriteOnce with 3 replicas gets a warning",
     obj: forum({ replicas: 3, storage: { uploads: { accessMode: "ReadWriteOnce" } } }),
     want: result([], [
-      "spec.storage.uploads.accessMode: ReadWriteOnce with 3 replicas: pods on other nodes cannot mount the uploads volume; use ReadWriteMany",
+      "spec.storage.uploads.accessMode: ReadWriteOnce with 3 replicas: every pod that mounts the uploads volume runs on " +
+        "one node, so the replicas share that node's capacity and fail with it; accessMode cannot change on an existing " +
+        "forum: for pods on several nodes create a new forum with ReadWriteMany uploads from a backup " +
+        "(spec.restore.backup), or set replicas to 1",
     ]),
   },
   {
