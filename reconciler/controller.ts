@@ -195,6 +195,7 @@ class Controller {
   private store(): ChildStore {
     return {
       get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
+      list: (kind, ns) => this.informers.get(kind)?.cache.list(ns) ?? [],
       covers: (kind) => this.informers.has(kind),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };

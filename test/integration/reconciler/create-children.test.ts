@@ -5,7 +5,11 @@ import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, runReco
 /** Children deletionPolicy Retain keeps: while Retain (the samples' default) they have no owner reference (docs/deletion.md). */
 const RETAINED = ["-db-credentials", "-app-secrets", "-uploads"];
 
-/** Every child of API.md's table for a forum with managed database and Redis, Ingress, and the PDB when replicas >= 2. */
+/**
+ * Every child of API.md's table for a forum with managed database and Redis, Ingress, and
+ * the PDB when replicas >= 2. No migration Job: this control plane has no nodes, so the
+ * managed PostgreSQL never becomes ready and the first migration waits for it.
+ */
 function contractChildren(name: string, replicas: number): [string, string, string][] {
   const children: [string, string, string][] = [
     ["v1", "Secret", `${name}-db-credentials`],
@@ -20,7 +24,6 @@ function contractChildren(name: string, replicas: number): [string, string, stri
     ["v1", "Service", `${name}-redis`],
     ["apps/v1", "StatefulSet", `${name}-postgresql`],
     ["v1", "Service", `${name}-postgresql`],
-    ["batch/v1", "Job", `${name}-migrate-3-5-2`],
     ["networking.k8s.io/v1", "NetworkPolicy", `${name}-backend`],
   ];
   if (replicas >= 2) children.push(["policy/v1", "PodDisruptionBudget", `${name}-web`]);
@@ -68,13 +71,25 @@ describe("reconciler: three sample forums", function () {
       expect(i.metadata.finalizers).to.deep.equal(["discourse.cern/finalizer"]);
       const s = i.status ?? {};
       expect({ url: s.url, version: s.version, phase: s.phase, readyReplicas: s.readyReplicas }).to.deep.equal({
-        url: `https://${i.metadata.name}.web.cern.ch`, version: "3.5.2", phase: "Provisioning", readyReplicas: 0,
+        url: `https://${i.metadata.name}.web.cern.ch`, version: undefined, phase: "Pending", readyReplicas: 0,
       });
       const types = (s.conditions as { type: string; status: string }[]).map((c) => `${c.type}=${c.status}`).sort();
       expect(types).to.deep.equal(["DatabaseReady=False", "Degraded=False", "Paused=False", "Progressing=True", "Ready=False"]);
+      const progressing = (s.conditions as { type: string; reason: string }[]).find((c) => c.type === "Progressing");
+      expect(progressing?.reason).to.equal("WaitingForDatabase");
     }
     const table = await kubectlOk(["get", "dsc", "-n", ns]);
     expect(table).to.match(/root-forum\s+root-forum\.web\.cern\.ch/);
+  });
+
+  it("before the first migration, web and sidekiq exist with 0 replicas and no migration Job is created", async () => {
+    for (const f of SAMPLE_FORUMS) {
+      for (const d of [`${f.name}-web`, `${f.name}-sidekiq`]) {
+        expect(((await getObj("apps/v1", "Deployment", ns, d))?.spec as { replicas?: number }).replicas, d).to.equal(0);
+      }
+    }
+    const jobs = JSON.parse(await kubectlOk(["get", "jobs", "-n", ns, "-l", "app.kubernetes.io/component=migrations", "-o", "json"])) as { items: unknown[] };
+    expect(jobs.items).to.deep.equal([]);
   });
 
   it("a single-replica forum has no PodDisruptionBudget", async () => {

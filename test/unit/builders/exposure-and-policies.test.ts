@@ -44,7 +44,7 @@ describe("builders/exposure and policies (whole objects)", () => {
       want: {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: { ...meta("root-forum", "web", "root-forum"), annotations: { "cert-manager.io/cluster-issuer": "cern" } },
+        metadata: { ...meta("root-forum", "web", "root-forum"), annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m", "cert-manager.io/cluster-issuer": "cern" } },
         spec: {
           ingressClassName: "nginx",
           tls: [{ hosts: ["root-forum.web.cern.ch"], secretName: "root-forum-tls" }],
@@ -146,6 +146,33 @@ describe("builders/exposure and policies (whole objects)", () => {
     },
   ];
   for (const c of cases) it(c.name, () => expect(c.got()).to.deep.equal(c.want));
+
+  // Upload size: ingress-nginx's default body limit is 1m; upstream's nginx allows 10m
+  // (discourse_docker templates/web.template.yml, param upload_size → client_max_body_size).
+  const bodySize: { name: string; className: string | undefined; annotations: Record<string, string> | undefined; want: unknown }[] = [
+    { name: "class nginx gets 10m", className: "nginx", annotations: undefined, want: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m" } },
+    {
+      name: "an nginx annotation without the class gets 10m too",
+      className: undefined,
+      annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+      want: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m", "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+    },
+    {
+      name: "the user's body size wins",
+      className: "nginx",
+      annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "100m" },
+      want: { "nginx.ingress.kubernetes.io/proxy-body-size": "100m" },
+    },
+    { name: "another controller gets nothing", className: "traefik", annotations: undefined, want: undefined },
+  ];
+  for (const c of bodySize) {
+    it(`Ingress body size: ${c.name}`, () => {
+      const obj = withSpec(rootForum(), (s) => {
+        s.ingress = { enabled: true, kind: "Ingress", tlsSecretName: "root-forum-tls", ...(c.className ? { className: c.className } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) };
+      });
+      expect(buildIngress(obj)?.metadata?.annotations).to.deep.equal(c.want);
+    });
+  }
 
   it("Ingress without className or annotations leaves both out", () => {
     const obj = withSpec(rootForum(), (s) => { s.ingress = { enabled: true, kind: "Ingress", tlsSecretName: "root-forum-tls", annotations: {} }; });

@@ -94,6 +94,9 @@ describe("manifests: RBAC", () => {
         `networking.k8s.io/networkpolicies: ${manage}`,
         `route.openshift.io/routes: ${readManage}`,
         "route.openshift.io/routes/custom-host: create",
+        `core/serviceaccounts: ${manage}`,
+        `rbac.authorization.k8s.io/rolebindings: ${manage}`,
+        "rbac.authorization.k8s.io/clusterroles: bind",
         "core/events: create,patch",
       ].sort(),
     );
