@@ -19,6 +19,7 @@ const TYPES: ResourceType[] = [
   // every child kind, from the one list the builders and informers use (all namespaced)
   ...OWNED_KINDS.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true })),
   { apiVersion: "v1", kind: "Event", plural: "events", namespaced: true },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false },
   { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases", namespaced: true },
   { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false },
