@@ -58,7 +58,7 @@ describe("discourse-operator run, driven with kubectl", function () {
     expect(apply.code, apply.stderr).to.equal(0);
     const get = await kubectl(["get", "dsc", "-n", ns]);
     for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s+${n}\\.web\\.cern\\.ch`, "m"));
-    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "deployment.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "job.batch/root-forum-migrate-3-5-2", "secret/root-forum-db-credentials"];
+    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "statefulset.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "job.batch/root-forum-migrate-3-5-2", "secret/root-forum-db-credentials"];
     const names = await waitFor("every child of root-forum", async () => {
       const res = await kubectl(["get", "deploy,statefulset,svc,cm,pvc,pdb,ingress,networkpolicy,job,secret", "-n", ns, "-l", "app.kubernetes.io/instance=root-forum", "-o", "name"]);
       return expected.every((e) => res.stdout.includes(e)) ? res.stdout : undefined;

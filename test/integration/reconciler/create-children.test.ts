@@ -12,11 +12,11 @@ function contractChildren(name: string, replicas: number): [string, string, stri
     ["v1", "Service", `${name}-web`],
     ["networking.k8s.io/v1", "Ingress", name],
     ["v1", "PersistentVolumeClaim", `${name}-uploads`],
-    ["apps/v1", "Deployment", `${name}-redis`],
+    ["apps/v1", "StatefulSet", `${name}-redis`],
     ["v1", "Service", `${name}-redis`],
     ["apps/v1", "StatefulSet", `${name}-postgresql`],
     ["v1", "Service", `${name}-postgresql`],
-    ["batch/v1", "Job", `${name}-migrate-3-5-2`],
+    ["batch/v1", "Job", `${name}-migrate-2026-1-1`],
     ["networking.k8s.io/v1", "NetworkPolicy", `${name}-backend`],
   ];
   if (replicas >= 2) children.push(["policy/v1", "PodDisruptionBudget", `${name}-web`]);
@@ -63,7 +63,7 @@ describe("reconciler: three sample forums", function () {
       expect(i.metadata.finalizers).to.deep.equal(["discourse.cern/finalizer"]);
       const s = i.status ?? {};
       expect({ url: s.url, version: s.version, phase: s.phase, readyReplicas: s.readyReplicas }).to.deep.equal({
-        url: `https://${i.metadata.name}.web.cern.ch`, version: "3.5.2", phase: "Provisioning", readyReplicas: 0,
+        url: `https://${i.metadata.name}.web.cern.ch`, version: "2026.1.1", phase: "Provisioning", readyReplicas: 0,
       });
       const types = (s.conditions as { type: string; status: string }[]).map((c) => `${c.type}=${c.status}`).sort();
       expect(types).to.deep.equal(["DatabaseReady=False", "Degraded=False", "Paused=False", "Progressing=True", "Ready=False"]);
