@@ -10,7 +10,7 @@
 import { LABEL_INSTANCE, LABEL_RETAINED } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { ownedBy } from "../apply/apply-child.js";
-import { databaseClaimName, uploadsClaimName } from "../builders/names.js";
+import { databaseClaimName, redisClaimName, uploadsClaimName } from "../builders/names.js";
 import type { KubeObject, ObjectRef } from "../client/kube-client.js";
 import { removeFinalizer } from "./finalizer.js";
 import type { ReconcileContext } from "./context.js";
@@ -25,6 +25,8 @@ export function retainableRefs(obj: KubeObject): ObjectRef[] {
   return [
     { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: uploadsClaimName(asDefaulted) },
     { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: databaseClaimName(asDefaulted) },
+    // the managed Redis' data volume (API.md: Retain keeps "the Redis volume")
+    { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: ns, name: redisClaimName(asDefaulted) },
     { apiVersion: "v1", kind: "Secret", namespace: ns, name: secret },
   ];
 }
