@@ -37,5 +37,6 @@ export function warnManagedOnlySettings(obj: Discourse): ValidationResult {
   return mergeResults([
     versionSet ? warningsOf(`spec.database.version ${ignored}`) : OK,
     storageSet ? warningsOf(`spec.database.storage ${ignored}`) : OK,
+    db.image !== undefined ? warningsOf(`spec.database.image ${ignored}`) : OK,
   ]);
 }
