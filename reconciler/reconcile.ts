@@ -75,6 +75,8 @@ function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: Vers
   const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
   const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
   return {
+    // a cluster serving route.openshift.io/v1 is OpenShift: its pods pass restricted-v2 (builders/platform.ts)
+    openShift: ctx.routeApiAvailable,
     ...(plan.appImage ? { appImage: plan.appImage } : {}),
     ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
     ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),

@@ -110,7 +110,7 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["v1", "Service", N.redisName(obj), "apply", buildRedisService(obj)],
     // migrations
     ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj, opts)],
-    ["batch/v1", "Job", N.migrateJobName(obj), "create", buildMigrateJob(obj)],
+    ["batch/v1", "Job", N.migrateJobName(obj), "create", buildMigrateJob(obj, opts)],
     // workloads
     ["apps/v1", "Deployment", N.webName(obj), "apply", buildWebDeployment(obj, opts)],
     ["apps/v1", "Deployment", N.sidekiqName(obj), "apply", buildSidekiqDeployment(obj, opts)],

@@ -12,12 +12,16 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildDiscoursePodTemplate } from "./discourse-pod.js";
 import { childMeta, COMPONENTS } from "./metadata.js";
 import { migrateJobName } from "./names.js";
+import type { BuildOptions } from "./options.js";
 
 /** Label on the migration Job naming the Discourse version it migrates to. */
 export const VERSION_LABEL = `${GROUP}/version`;
 
-/** The migration Job of `spec.version`. Always desired (it is created once per version). */
-export function buildMigrateJob(obj: DefaultedDiscourse): V1Job {
+/**
+ * The migration Job of `spec.version`. Always desired (it is created once per version).
+ * `opts` gives the platform (the OpenShift ServiceAccount, as web and sidekiq get it).
+ */
+export function buildMigrateJob(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Job {
   const metadata = childMeta(obj, COMPONENTS.migrations, migrateJobName(obj));
   metadata.labels = { ...metadata.labels, [VERSION_LABEL]: obj.spec.version };
   return {
@@ -31,6 +35,7 @@ export function buildMigrateJob(obj: DefaultedDiscourse): V1Job {
         image: obj.spec.image,
         uploads: false,
         restartPolicy: "Never",
+        build: opts,
         container: {
           name: "migrate",
           command: ["bundle", "exec", "rake", "db:migrate"],

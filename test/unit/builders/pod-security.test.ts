@@ -55,6 +55,19 @@ describe("pod security: every pod of every child", () => {
     }
   }
 
+  it("the runtime's OpenShift fact wins over ingress.kind: an Ingress on OpenShift still gets the grant and the ServiceAccount everywhere", () => {
+    const children = buildAll(rootForum(), { openShift: true });
+    expect(children.filter((c) => c.kind === "ServiceAccount" || c.kind === "RoleBinding").map((c) => c.object !== null)).to.deep.equal([true, true]);
+    expect(pods(children).filter(({ pod }) => pod.serviceAccountName === "root-forum-discourse").map(({ name }) => name)).to.deep.equal([
+      "Job root-forum-migrate-3-5-2",
+      "Deployment root-forum-web",
+      "Deployment root-forum-sidekiq",
+    ]);
+    for (const { pod } of pods(children)) {
+      expect(podViolations(pod, pod.serviceAccountName ? "nonroot-v2" : "restricted-v2")).to.deep.equal([]);
+    }
+  });
+
   it("on OpenShift, the Discourse pods (web, sidekiq, migrations) use the granted ServiceAccount and the backends do not", () => {
     const children = buildAll(withSpec(rootForum(), (s) => { s.ingress.kind = "Route"; }));
     const accounts = pods(children).map(({ name, pod }) => `${name}: ${pod.serviceAccountName ?? "-"}`);
