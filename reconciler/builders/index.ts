@@ -18,12 +18,13 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
-import { buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
+import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
 import { buildDatabaseClaimResize, buildRedisClaimResize, type ClaimResize } from "./database-claim.js";
 import { buildDbInitJob } from "./db-init-job.js";
 import { buildEnvConfigMap } from "./env-configmap.js";
 import { buildIngress } from "./ingress.js";
 import { buildMigrateJob } from "./migrate-job.js";
+import { codeAnnotations, specCode, withCode } from "./app-code.js";
 import * as N from "./names.js";
 import { buildNetworkPolicy, type NetworkPolicy } from "./network-policy.js";
 import type { BuildOptions } from "./options.js";
@@ -74,7 +75,7 @@ export interface DesiredChild {
   kind: string;
   name: string;
   mode: ApplyMode;
-  /** Released (owner reference removed, labelled retained) rather than deleted under `deletionPolicy: Retain`. */
+  /** Kept under `deletionPolicy: Retain` (no owner reference while Retain; docs/deletion.md). */
   retainable: boolean;
   /**
    * The desired object, or null: the child must not exist (delete it when present).
@@ -87,11 +88,48 @@ export interface DesiredChild {
 
 type Entry = [apiVersion: string, kind: string, name: string, mode: ApplyMode, object: ChildObject | null];
 
+/**
+ * The migration Job the plan wants (created once, never updated), and a null entry (delete)
+ * for each stale migration Job. Without a wanted Job there is no entry: a Job that exists
+ * is left alone.
+ */
+function migrationJobs(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
+  const wanted: Entry[] = [];
+  if (opts.migration) {
+    const job = buildMigrateJob(obj, opts.migration, opts);
+    wanted.push(["batch/v1", "Job", job.metadata?.name ?? "", "create", job]);
+  }
+  return [...wanted, ...(opts.staleMigrationJobs ?? []).map((name): Entry => ["batch/v1", "Job", name, "create", null])];
+}
+
+/**
+ * Web and sidekiq, built from the Discourse with the served code in place of the spec's
+ * (`opts.served`, see options.ts). Until that code's pre-deployment migration succeeded
+ * they have 0 replicas (no Discourse process starts on a database not migrated for it) and
+ * no code annotations; after, their replicas come from the spec and their metadata records
+ * the code (app-code.ts).
+ */
+function workloads(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
+  const served = opts.served ?? { code: specCode(obj), migrated: true };
+  const app = withCode(obj, served.code);
+  const input = served.migrated ? app : { ...app, spec: { ...app.spec, replicas: 0, sidekiq: { ...app.spec.sidekiq, replicas: 0 } } };
+  const web = buildWebDeployment(input, opts);
+  const sidekiq = buildSidekiqDeployment(input, opts);
+  if (served.migrated) {
+    for (const d of [web, sidekiq]) d.metadata = { ...d.metadata, annotations: { ...d.metadata?.annotations, ...codeAnnotations(served.code) } };
+  }
+  return [
+    ["apps/v1", "Deployment", N.webName(obj), "apply", web],
+    ["apps/v1", "Deployment", N.sidekiqName(obj), "apply", sidekiq],
+  ];
+}
+
 /** Every child of the Discourse, in apply order. */
 export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): DesiredChild[] {
   const entries: Entry[] = [
     // config
     ["v1", "Secret", credentialsSecretName(obj), "patchIfExists", buildCredentialsSecretAdoption(obj)],
+    ["v1", "Secret", N.appSecretsName(obj), "patchIfExists", buildAppSecretsAdoption(obj)],
     ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", buildEnvConfigMap(obj)],
     ["v1", "ConfigMap", N.postgresqlInitName(obj), "apply", buildPostgresqlInitConfigMap(obj)],
     // identity (OpenShift: the SCC the Discourse pods need)
@@ -110,10 +148,9 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["v1", "Service", N.redisName(obj), "apply", buildRedisService(obj)],
     // migrations
     ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj, opts)],
-    ["batch/v1", "Job", N.migrateJobName(obj), "create", buildMigrateJob(obj, opts)],
+    ...migrationJobs(obj, opts),
     // workloads
-    ["apps/v1", "Deployment", N.webName(obj), "apply", buildWebDeployment(obj, opts)],
-    ["apps/v1", "Deployment", N.sidekiqName(obj), "apply", buildSidekiqDeployment(obj, opts)],
+    ...workloads(obj, opts),
     // services
     ["v1", "Service", N.webName(obj), "apply", buildWebService(obj)],
     // exposure
@@ -125,6 +162,7 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
   ];
   const retainable = new Set([
     credentialsSecretName(obj),
+    N.appSecretsName(obj),
     N.uploadsClaimName(obj),
     N.databaseClaimName(obj),
     N.redisClaimName(obj),
@@ -144,4 +182,5 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
 export * from "./names.js";
 export { childMeta, childName, selectorLabels, ownerReference, COMPONENTS } from "./metadata.js";
 export { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
-export { VERSION_LABEL } from "./migrate-job.js";
+export { REVISION_LABEL, STAGE_LABEL, VERSION_LABEL, type MigrationStage } from "./migrate-job.js";
+export * from "./app-code.js";

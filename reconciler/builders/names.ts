@@ -45,10 +45,3 @@ export const dbInitJobName = (obj: DefaultedDiscourse): string => childName(obj,
 /** NetworkPolicy around the managed backends: `<name>-backend`. */
 export const backendPolicyName = (obj: DefaultedDiscourse): string => childName(obj, "backend");
 
-/**
- * Migration Job of one version: `<name>-migrate-<version>` with dots as dashes and lower
- * case, so `3.5.0-Beta.1` gives `<name>-migrate-3-5-0-beta-1` (a DNS label).
- */
-export function migrateJobName(obj: DefaultedDiscourse, version: string = obj.spec.version): string {
-  return childName(obj, `migrate-${version.toLowerCase().replace(/\./g, "-")}`);
-}

@@ -41,6 +41,12 @@ export const HOSTNAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-
  * 3.4.2, 3.5.0.beta1, 2026.1.1, 2026.3.0-latest.
  */
 export const VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(\\.beta[0-9]+)?(-[0-9A-Za-z][0-9A-Za-z.-]*)?$";
+/**
+ * Longest spec.version accepted by the schema. The form of a release is
+ * checked by the validating webhook (webhooks/validation/rules/version.ts), not
+ * by a CRD pattern, so that a floating tag is answered in words.
+ */
+export const MAX_VERSION_LENGTH = 64;
 /** Unquoted PostgreSQL identifier (https://www.postgresql.org/docs/current/sql-syntax-lexical.html). */
 export const PG_IDENTIFIER_PATTERN = "^[a-z_][a-z0-9_$]*$";
 /** Kubernetes resource.Quantity, as the apiserver parses it. */
@@ -316,7 +322,8 @@ export const DiscourseSpec = Type.Object(
         "unique across all Discourse objects in the cluster.",
     }),
     version: Type.Optional(Type.String({
-      pattern: VERSION_PATTERN,
+      minLength: 1,
+      maxLength: MAX_VERSION_LENGTH,
       default: DEFAULT_DISCOURSE_VERSION,
       description:
         "Discourse release, e.g. 3.4.2 or 2026.7.0 (floating tags such as latest are rejected). A lower version is " +
@@ -433,7 +440,10 @@ export const DiscourseStatus = Type.Object(
     ),
     phase: Type.Optional(Type.String({ enum: [...PHASES], description: "Summary: Pending, Provisioning, Running, Upgrading, Degraded or Paused." })),
     url: Type.Optional(Type.String({ description: "URL of the forum, https://<spec.hostname>." })),
-    version: Type.Optional(Type.String({ description: "Discourse version running now." })),
+    version: Type.Optional(Type.String({ description: "Discourse version web and sidekiq run now, once its database migrations ran; absent before the first migration succeeded." })),
+    revision: Type.Optional(Type.String({
+      description: "Code revision web and sidekiq run now: a hash of version, image and plugins (name, repository, ref). A new revision runs only after its pre-deployment migrations; absent before the first migration succeeded.",
+    })),
     readyReplicas: Type.Optional(Type.Integer({ description: "Web pods ready to serve." })),
   },
   { description: "Observed state of the forum, written by the reconciler." },

@@ -42,6 +42,12 @@ export function meta(instance: string, component: string, name: string) {
   };
 }
 
+/** Metadata of a child that `deletionPolicy: Retain` keeps: no owner reference while Retain. */
+export function retainedMeta(instance: string, component: string, name: string) {
+  const { ownerReferences: _owners, ...rest } = meta(instance, component, name);
+  return rest;
+}
+
 export const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 
 export function restrictedPod(uid: number) {

@@ -4,6 +4,8 @@ import { buildSidekiqDeployment } from "../../../reconciler/builders/sidekiq-dep
 import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { LOGS_TO_STDOUT_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
+import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
+import type { DefaultedDiscourse, DefaultedSpec } from "../../../src/api/types.js";
 import { marketplace, rootForum, withSpec } from "./fixtures.js";
 import { labels, meta, restrictedContainer, ROOT_FORUM_MOUNTS, ROOT_FORUM_SECRET_ENV, selector } from "./expected.js";
 
@@ -66,22 +68,30 @@ describe("builders/sidekiq-deployment", () => {
 });
 
 describe("builders/migrate-job", () => {
-  it("root-forum: the whole Job (no uploads, plugins included, restartPolicy Never, no TTL)", () => {
+  it("root-forum, pre: the whole Job (SKIP_POST_DEPLOYMENT_MIGRATIONS=1, no uploads, plugins included, restartPolicy Never, no TTL)", () => {
     const obj = rootForum();
-    const webPod = buildWebDeployment(obj).spec!.template.spec!;
+    const web = buildWebDeployment(obj);
+    const webPod = web.spec!.template.spec!;
     const webContainer = webPod.containers[0]!;
     const { ports: _p, startupProbe: _s, readinessProbe: _r, livenessProbe: _l, volumeMounts, ...shared } = webContainer;
-    expect(buildMigrateJob(obj)).to.deep.equal({
+    const job = buildMigrateJob(obj, "pre");
+    expect(job.metadata?.name).to.match(/^root-forum-migrate-3-5-2-[0-9a-f]{8}-pre$/);
+    expect(job).to.deep.equal({
       apiVersion: "batch/v1",
       kind: "Job",
       metadata: {
-        ...meta("root-forum", "migrations", "root-forum-migrate-3-5-2"),
-        labels: { ...labels("root-forum", "migrations"), "discourse.cern/version": "3.5.2" },
+        ...meta("root-forum", "migrations", job.metadata!.name!),
+        labels: {
+          ...labels("root-forum", "migrations"),
+          "discourse.cern/version": "3.5.2",
+          "discourse.cern/revision": codeRevision(specCode(obj)),
+          "discourse.cern/migration-stage": "pre",
+        },
       },
       spec: {
         backoffLimit: 3,
         template: {
-          metadata: { labels: labels("root-forum", "migrations") },
+          metadata: { labels: labels("root-forum", "migrations"), annotations: web.spec!.template.metadata!.annotations },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
@@ -93,7 +103,8 @@ describe("builders/migrate-job", () => {
                 ...shared,
                 name: "migrate",
                 command: ["bundle", "exec", "rake", "db:migrate"],
-                env: webContainer.env!.slice(3),
+                // discourse lib/discourse.rb skip_post_deployment_migrations?; discourse/launcher v2/cli_build.go
+                env: [{ name: "SKIP_POST_DEPLOYMENT_MIGRATIONS", value: "1" }, ...webContainer.env!.slice(3)],
                 volumeMounts: volumeMounts!.filter((m) => m.name !== "uploads" && m.name !== "assets"),
               },
             ],
@@ -104,10 +115,53 @@ describe("builders/migrate-job", () => {
     });
   });
 
-  it("always uses spec.image, whatever image web runs", () => {
-    const job = buildMigrateJob(marketplace());
+  it("post: the same Job without SKIP_POST_DEPLOYMENT_MIGRATIONS, its own name and stage label", () => {
+    const pre = buildMigrateJob(rootForum(), "pre");
+    const post = buildMigrateJob(rootForum(), "post");
+    expect(post.metadata?.name).to.match(/^root-forum-migrate-3-5-2-[0-9a-f]{8}-post$/);
+    expect(post.metadata?.labels?.["discourse.cern/migration-stage"]).to.equal("post");
+    const preContainer = pre.spec!.template.spec!.containers[0]!;
+    expect(post.spec!.template.spec!.containers[0]).to.deep.equal({ ...preContainer, env: preContainer.env!.slice(1) });
+  });
+
+  it("always uses the spec's image and version", () => {
+    const job = buildMigrateJob(marketplace(), "pre");
     expect(job.spec?.template.spec?.containers[0]?.image).to.equal("registry.cern.ch/discourse/discourse:3.4.2-cern1");
-    expect(job.metadata?.name).to.equal("marketplace-migrate-3-4-2");
+    expect(job.metadata?.name).to.match(/^marketplace-migrate-3-4-2-[0-9a-f]{8}-pre$/);
     expect(job.spec?.template.spec?.volumes).to.deep.equal([{ name: "logs", emptyDir: { sizeLimit: "256Mi" } }]);
   });
+
+  const name = (o: DefaultedDiscourse, stage: "pre" | "post" = "pre"): string => buildMigrateJob(o, stage).metadata!.name!;
+  const changes: { name: string; change: (s: DefaultedSpec) => void; newJob: boolean }[] = [
+    { name: "a new version", change: (s) => { s.version = "3.5.3"; s.image = "docker.io/discourse/discourse:3.5.3"; }, newJob: true },
+    { name: "a new image at the same version", change: (s) => { s.image = "registry.cern.ch/discourse/discourse:3.5.2-cern2"; }, newJob: true },
+    { name: "a plugin added", change: (s) => { s.plugins.push({ name: "discourse-chat-integration", repository: "https://github.com/discourse/discourse-chat-integration" }); }, newJob: true },
+    { name: "a plugin at another ref", change: (s) => { s.plugins[0]!.ref = "v2"; }, newJob: true },
+    { name: "an env entry removed (a fix after a failure)", change: (s) => { s.env = s.env.slice(1); }, newJob: true },
+    { name: "a setting the pod reads through <name>-env", change: (s) => { s.hostname = "new.web.cern.ch"; }, newJob: true },
+    { name: "more memory for web (the migration's resources)", change: (s) => { s.resources.web.limits = { memory: "8Gi" }; }, newJob: true },
+    { name: "replicas", change: (s) => { s.replicas = 7; s.sidekiq.replicas = 4; }, newJob: false },
+    { name: "sidekiq resources", change: (s) => { s.resources.sidekiq.limits = { memory: "8Gi" }; }, newJob: false },
+  ];
+  for (const c of changes) {
+    it(`name: ${c.name} ${c.newJob ? "is" : "is not"} a new Job`, () => {
+      expect(name(withSpec(rootForum(), c.change)) !== name(rootForum())).to.equal(c.newJob);
+    });
+  }
+
+  const lengths = [
+    { name: "dots become dashes", meta: "root-forum", version: "3.5.2", want: /^root-forum-migrate-3-5-2-[0-9a-f]{8}-post$/ },
+    { name: "a suffix is lower-cased", meta: "root-forum", version: "2026.7.0-Beta.1", want: /^root-forum-migrate-2026-7-0-beta-1-[0-9a-f]{8}-post$/ },
+    { name: "a long name shortens the version", meta: "a".repeat(35), version: "2026.7.0-beta.1", want: new RegExp(`^${"a".repeat(35)}-migrate-2026-[0-9a-f]{8}-post$`) },
+    { name: "the longest name (40) leaves the version out", meta: "b".repeat(40), version: "2026.7.0", want: new RegExp(`^${"b".repeat(40)}-migrate-[0-9a-f]{8}-post$`) },
+  ];
+  for (const c of lengths) {
+    it(`name: ${c.name}, at most 63 characters`, () => {
+      const o = withSpec(rootForum(), (s) => { s.version = c.version; });
+      o.metadata.name = c.meta;
+      const n = name(o, "post");
+      expect(n).to.match(c.want);
+      expect(n.length).to.be.at.most(63);
+    });
+  }
 });

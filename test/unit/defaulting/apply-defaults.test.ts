@@ -47,7 +47,14 @@ describe("applyDefaults: the minimal forum", () => {
     expect(applyDefaults(obj, INGRESS)).to.deep.equal({
       apiVersion: "discourse.cern/v1alpha1",
       kind: "Discourse",
-      metadata: { name: "my-forum", namespace: "forums" },
+      metadata: {
+        name: "my-forum",
+        namespace: "forums",
+        annotations: {
+          "discourse.cern/defaulted-resources":
+            "sidekiq.limits.memory,sidekiq.requests.cpu,sidekiq.requests.memory,web.limits.memory,web.requests.cpu,web.requests.memory",
+        },
+      },
       spec: {
         hostname: "forum.example.org",
         developerEmails: ["admin@example.org"],

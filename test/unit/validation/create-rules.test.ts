@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import type { Discourse } from "../../../src/api/types.js";
+import { DEFAULT_DISCOURSE_VERSION } from "../../../src/api/constants.js";
 import { validate } from "../../../webhooks/validation/validate.js";
 import type { ValidationFacts, ValidationResult } from "../../../webhooks/validation/types.js";
 import { DNS1035_MESSAGE } from "../../../webhooks/validation/rules/metadata-name.js";
@@ -150,18 +151,30 @@ run("spec.version", [
       err(
         "FieldValueInvalid",
         "spec.version",
-        `Invalid value: "${tag}": "${tag.toLowerCase()}" is a floating tag, not a concrete release; use a release such as 2026.1.1`,
+        `Invalid value: "${tag}": floating tag "${tag.toLowerCase()}": pin a concrete release such as ${DEFAULT_DISCOURSE_VERSION}`,
       ),
     ]),
   })),
   {
-    name: "a partial version does not match the pattern",
+    name: "a partial version is not a release (the webhook's words, not a pattern)",
     obj: forum({ version: "3.5" }),
     want: result([
       err(
         "FieldValueInvalid",
         "spec.version",
-        `Invalid value: "3.5": spec.version in body should match '^[0-9]+\\.[0-9]+\\.[0-9]+(\\.beta[0-9]+)?(-[0-9A-Za-z][0-9A-Za-z.-]*)?$'`,
+        `Invalid value: "3.5": must be a concrete release MAJOR.MINOR.PATCH with an optional -suffix, such as ${DEFAULT_DISCOURSE_VERSION} or 2026.7.0`,
+      ),
+    ]),
+  },
+  {
+    name: "a version longer than 64 characters is too long for the schema",
+    obj: forum({ version: `3.5.2-${"a".repeat(59)}` }),
+    want: result([
+      err("FieldValueTooLong", "spec.version", "Too long: may not be more than 64 bytes"),
+      err(
+        "FieldValueInvalid",
+        "spec.version",
+        `Invalid value: "3.5.2-${"a".repeat(59)}": the migration Job name "forum-migrate-3-5-2-${"a".repeat(59)}" must be no more than 63 characters; shorten metadata.name or the version suffix`,
       ),
     ]),
   },
