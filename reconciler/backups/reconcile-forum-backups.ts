@@ -82,8 +82,10 @@ export async function reconcileForumBackups(ctx: BackupContext, key: string, now
     await ctx.events.record(live, "Normal", "BackupScheduled", `created DiscourseBackup ${due.name} (schedule "${spec.schedule ?? ""}", due ${due.due.toISOString()})`);
   }
   for (const old of backupsBeyondRetention(backups, spec.retention)) {
-    await ctx.client.delete({ apiVersion: API_VERSION, kind: BACKUP_KIND, namespace, name: old.metadata.name ?? "" }, old.metadata.uid);
-    await ctx.events.record(live, "Normal", "BackupPruned", `deleted DiscourseBackup ${old.metadata.name ?? ""}: more than ${spec.retention} completed backups (backup.retention)`);
+    if (!(await ctx.client.delete({ apiVersion: API_VERSION, kind: BACKUP_KIND, namespace, name: old.metadata.name ?? "" }, old.metadata.uid))) continue;
+    const message = `deleted DiscourseBackup ${old.metadata.name ?? ""}: more than ${spec.retention} completed backups of ${name} (backup.retention)`;
+    ctx.logger.info({ backup: old.metadata.name }, message);
+    await ctx.events.record(live, "Normal", "BackupPruned", message);
   }
   return "reconciled";
 }

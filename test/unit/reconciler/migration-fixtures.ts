@@ -3,11 +3,12 @@
  * states the Job controller reports, Deployments that record their code (app-code.ts),
  * rolled out or mid-roll, and ready backends.
  */
-import { type AppCode, codeAnnotations, specCode } from "../../../reconciler/builders/app-code.js";
+import { type AppCode, codeAnnotations, codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
+import { beforeUpgradeBackupName, type BackupGateFacts } from "../../../reconciler/backups/gates.js";
 import { buildMigrateJob, type MigrationStage } from "../../../reconciler/builders/migrate-job.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import type { MigrationFacts } from "../../../reconciler/steps/plan-migrations.js";
-import type { DefaultedDiscourse } from "../../../src/api/types.js";
+import type { DefaultedDiscourse, DiscourseBackup } from "../../../src/api/types.js";
 import { rootForum, withSpec } from "../builders/fixtures.js";
 
 // States a Job reaches as the Job controller reports them
@@ -49,3 +50,14 @@ export const backends = { postgres: ready("StatefulSet", "root-forum-postgresql"
 export const atR0 = { ...backends, web: deployment("root-forum-web", R0, 3), sidekiq: deployment("root-forum-sidekiq", R0, 2), jobs: [job(old, "pre", "succeeded"), job(old, "post", "succeeded")] };
 export const atSpec = (obj: DefaultedDiscourse, done = true): Partial<MigrationFacts> => ({ web: deployment("root-forum-web", specCode(obj), 3, done), sidekiq: deployment("root-forum-sidekiq", specCode(obj), 2, done) });
 
+
+/**
+ * The gate facts of a forum whose backup before the upgrade to its spec's code completed
+ * (reconciler/backups/gates.ts): the migration tests start past that gate; test/unit/reconciler/backup-gates.test.ts
+ * checks the gate itself.
+ */
+export function backedUp(obj: DefaultedDiscourse): { backups: BackupGateFacts } {
+  const name = beforeUpgradeBackupName(obj.metadata.name ?? "", obj.spec.version, codeRevision(specCode(obj)));
+  const backup: DiscourseBackup = { apiVersion: "discourse.cern/v1alpha1", kind: "DiscourseBackup", metadata: { name }, spec: { discourse: obj.metadata.name ?? "", reason: "BeforeUpgrade" }, status: { phase: "Completed" } };
+  return { backups: { beforeUpgradeBackup: backup } };
+}

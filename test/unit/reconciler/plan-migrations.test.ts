@@ -4,7 +4,7 @@ import { blockingGate, MIGRATION_GATES } from "../../../reconciler/steps/migrati
 import { type MigrationFacts, planMigrations, rolledOut } from "../../../reconciler/steps/plan-migrations.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
 import { marketplace } from "../builders/fixtures.js";
-import { atR0, atSpec, backends, deployment, fixedEnv, forum, job, JOB_STATUS, nameOf, old, R0, ready, withPlugin } from "./migration-fixtures.js";
+import { atR0, atSpec, backedUp, backends, deployment, fixedEnv, forum, job, JOB_STATUS, nameOf, old, R0, ready, withPlugin } from "./migration-fixtures.js";
 
 interface Want {
   progress: string;
@@ -52,7 +52,7 @@ const cases: { name: string; obj: DefaultedDiscourse; facts: Partial<MigrationFa
 describe("planMigrations", () => {
   for (const c of cases) {
     it(c.name, () => {
-      const p = planMigrations({ obj: c.obj, jobs: [], ...c.facts });
+      const p = planMigrations({ obj: c.obj, jobs: [], ...backedUp(c.obj), ...c.facts });
       const got: Want = {
         progress: p.progress,
         ...(p.job ? { job: p.job.name } : {}),
@@ -72,7 +72,7 @@ describe("planMigrations", () => {
 
   it("the gates run in order: database, redis, restore, backup (issue 12 plugs in the last two)", () => {
     expect(MIGRATION_GATES.map((g) => g.name)).to.deep.equal(["database", "redis", "restore", "backup"]);
-    expect(blockingGate({ obj: forum, stage: "pre", firstMigration: false, ...backends })).to.equal(undefined);
+    expect(blockingGate({ obj: forum, stage: "pre", firstMigration: false, ...backends, ...backedUp(forum) })).to.equal(undefined);
   });
 
   it("a gate list given by the caller holds the migration", () => {
@@ -82,7 +82,7 @@ describe("planMigrations", () => {
 
   it("only this forum's migration Jobs count", () => {
     const other = { ...job(forum, "pre", "succeeded"), metadata: { ...job(forum, "pre", "succeeded").metadata, labels: { ...job(forum, "pre", "succeeded").metadata.labels, "app.kubernetes.io/instance": "other" } } };
-    expect(planMigrations({ obj: forum, jobs: [other], ...backends }).progress).to.equal("PreMigrating");
+    expect(planMigrations({ obj: forum, jobs: [other], ...backends, ...backedUp(forum) }).progress).to.equal("PreMigrating");
   });
 });
 

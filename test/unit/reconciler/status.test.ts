@@ -4,7 +4,7 @@ import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js
 import { computeStatus, newFailure, type StatusFacts } from "../../../reconciler/status/compute-status.js";
 import { type MigrationFacts, planMigrations } from "../../../reconciler/steps/plan-migrations.js";
 import { marketplace } from "../builders/fixtures.js";
-import { atR0, atSpec, backends, deployment, fixedEnv, forum, job, JOB_STATUS, nameOf, R0, ready } from "./migration-fixtures.js";
+import { atR0, atSpec, backends, deployment, fixedEnv, forum, job, JOB_STATUS, nameOf, R0, ready, backedUp } from "./migration-fixtures.js";
 import { findOrphanSecrets } from "../../../reconciler/steps/orphan-secrets.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
@@ -25,7 +25,7 @@ describe("setConditions", () => {
 
 const pg = (n: number): KubeObject => ready("StatefulSet", "root-forum-postgresql", n);
 const facts = (migration: Partial<MigrationFacts>, extra: Partial<StatusFacts> = {}, obj: DefaultedDiscourse = forum): StatusFacts => {
-  const plan = planMigrations({ obj, jobs: [], ...migration });
+  const plan = planMigrations({ obj, jobs: [], ...backedUp(obj), ...migration });
   return { generation: 4, hostname: "f.web.cern.ch", desiredReplicas: 3, managedDatabase: true, dbInitRequired: false, migration: plan, ...(migration.web ? { web: migration.web } : {}), ...(migration.postgres ? { postgres: migration.postgres } : {}), ...extra };
 };
 const R = codeRevision(specCode(forum));
