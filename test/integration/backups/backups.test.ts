@@ -80,6 +80,12 @@ describe("DiscourseBackup on simulated nodes", function () {
     expect(row?.split(/\s+/).slice(0, 4)).to.deep.equal(["blog-manual", "blog", "Manual", "Completed"]);
   });
 
+  it("kubectl explain dscb.spec prints the schema's descriptions", async () => {
+    const out = await kubectlOk(["explain", "dscb.spec"]);
+    expect(out).to.include("Name of the Discourse in the same namespace whose database and uploads are backed up; immutable.");
+    expect(out).to.include("Defaults to Manual.");
+  });
+
   it("retention keeps only the newest N completed backups and removes the others' files", async () => {
     for (const name of ["blog-second", "blog-third"]) await create(name, "blog");
     for (const name of ["blog-second", "blog-third"]) await waitFor(`${name} Completed`, async () => phase(await backupOf(name)) === "Completed", 90_000);
