@@ -141,10 +141,11 @@ class Controller {
   private addBackupController(): void {
     this.addInformer(API_VERSION, BACKUP_KIND, undefined, (event, obj, old) => {
       this.backups?.onBackup(event as InformerEvent, obj, old);
-      // The restore and before-upgrade gates of the forum read the backup's phase.
+      // The restore and before-upgrade gates of the forum read the backup's phase. Every
+      // event counts: the backup controller writes a new status into this cache itself, so
+      // the watch event of that write may carry no visible change.
       const forum = (obj.spec as { discourse?: unknown } | undefined)?.discourse;
-      const phase = (o?: KubeObject): unknown => (o?.status as { phase?: unknown } | undefined)?.phase;
-      if (typeof forum === "string" && (event !== "update" || phase(obj) !== phase(old))) this.enqueue(objectKey(obj.metadata.namespace, forum));
+      if (typeof forum === "string") this.enqueue(objectKey(obj.metadata.namespace, forum));
     });
     const backups = new BackupController({
       client: this.client,

@@ -80,7 +80,10 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     const dsc = await waitFor("Degraded BackupFailed", async () => {
       const o = await getObj(DSC, "Discourse", ns, "stuck");
       return condition(o, "Degraded")?.reason === "BackupFailed" ? o : null;
-    }, 150_000, 500);
+    }, 150_000, 500).catch(async (err: unknown) => {
+      console.log(JSON.stringify({ forum: (await getObj(DSC, "Discourse", ns, "stuck"))?.status, backups: (await backups("BeforeUpgrade", "stuck")).map((b) => b.status), jobs: (await jobs("stuck-backup")).map((j) => j.status) }, null, 1));
+      throw err;
+    });
     expect(condition(dsc, "Degraded")?.message).to.match(/^the backup before the upgrade, DiscourseBackup stuck-before-2026-1-2-[0-9a-f]{12}, failed/);
     expect(await jobs("stuck-migrate-2026-1-2-")).to.deep.equal([]);
     const webNow = await getObj("apps/v1", "Deployment", ns, "stuck-web");
