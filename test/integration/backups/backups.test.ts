@@ -81,7 +81,7 @@ describe("DiscourseBackup on simulated nodes", function () {
   });
 
   it("kubectl explain dscb.spec prints the schema's descriptions", async () => {
-    const out = await kubectlOk(["explain", "dscb.spec"]);
+    const out = (await kubectlOk(["explain", "dscb.spec"])).replace(/\s+/g, " ");
     expect(out).to.include("Name of the Discourse in the same namespace whose database and uploads are backed up; immutable.");
     expect(out).to.include("Defaults to Manual.");
   });
