@@ -112,6 +112,8 @@ function liveOptions(ctx: ReconcileContext, obj: DefaultedDiscourse): BuildOptio
   const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
   const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
   return {
+    // a cluster serving route.openshift.io/v1 is OpenShift: its pods pass restricted-v2 (builders/platform.ts)
+    openShift: ctx.routeApiAvailable,
     ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
     ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
   };

@@ -66,7 +66,8 @@ export function migrateJobName(obj: DefaultedDiscourse, stage: MigrationStage, h
 
 /**
  * The migration Job of `stage` for the spec's code (see the file comment). Create it once;
- * never update it. `opts` as web gets them (the platform decides the pod's identity).
+ * never update it. `opts` gives the platform (on OpenShift the pod uses the ServiceAccount
+ * web and sidekiq use, scc-role-binding.ts).
  */
 export function buildMigrateJob(obj: DefaultedDiscourse, stage: MigrationStage, opts: BuildOptions = {}): V1Job {
   const template = buildDiscoursePodTemplate(obj, {
@@ -74,9 +75,9 @@ export function buildMigrateJob(obj: DefaultedDiscourse, stage: MigrationStage, 
     image: obj.spec.image,
     uploads: false,
     restartPolicy: "Never",
+    build: opts,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     processEnv: stage === "pre" ? [{ name: SKIP_POST_DEPLOYMENT_MIGRATIONS, value: "1" }] : [],
-    build: opts,
     container: {
       name: "migrate",
       command: ["bundle", "exec", "rake", "db:migrate"],

@@ -58,12 +58,23 @@ describe("discourse-operator run, driven with kubectl", function () {
     expect(apply.code, apply.stderr).to.equal(0);
     const get = await kubectl(["get", "dsc", "-n", ns]);
     for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s+${n}\\.web\\.cern\\.ch`, "m"));
-    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "deployment.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "secret/root-forum-db-credentials"];
+    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "statefulset.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "secret/root-forum-db-credentials"];
+    // and a migration Job, once the managed PostgreSQL and Redis are ready on the simulated nodes
     const names = await waitFor("every child of root-forum", async () => {
       const res = await kubectl(["get", "deploy,statefulset,svc,cm,pvc,pdb,ingress,networkpolicy,job,secret", "-n", ns, "-l", "app.kubernetes.io/instance=root-forum", "-o", "name"]);
-      return expected.every((e) => res.stdout.includes(e)) ? res.stdout : undefined;
-    }, 30_000);
+      return expected.every((e) => res.stdout.includes(e)) && res.stdout.includes("job.batch/root-forum-migrate-") ? res.stdout : undefined;
+    }, 60_000);
     expect(names.split("\n").filter(Boolean)).to.include.members(expected);
+  });
+
+  it("brings every sample to Ready on the simulated nodes: kubectl wait succeeds, kubectl get dsc shows READY True", async function () {
+    this.timeout(240_000);
+    const wait = await kubectl(["wait", "--for=condition=Ready", "dsc", "--all", "-n", ns, "--timeout=180s"]);
+    expect(wait.code, wait.stderr).to.equal(0);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(wait.stdout).to.include(`discourse.discourse.cern/${n} condition met`);
+    const get = await kubectl(["get", "dsc", "-n", ns]);
+    expect(get.stdout).to.match(/\bREADY\b/);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s.*\\bTrue\\b`, "m"));
   });
 
   it("rejects a malformed forum with every problem named by its field", async () => {

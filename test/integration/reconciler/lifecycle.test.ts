@@ -24,6 +24,7 @@ describe("reconciler: deletion policies, pause, invalid objects", function () {
     await apply(credentialsSecret(ns, name), discourseManifest(ns, { name, spec: { hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...spec } }));
     await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
     await waitFor(`${name} StatefulSet PVC`, () => getObj("v1", "PersistentVolumeClaim", ns, `data-${name}-postgresql-0`), 15_000);
+    await waitFor(`${name} Redis PVC`, () => getObj("v1", "PersistentVolumeClaim", ns, `data-${name}-redis-0`), 15_000);
     await settle(r);
     return (await getObj(DSC, "Discourse", ns, name))!;
   }
@@ -33,7 +34,7 @@ describe("reconciler: deletion policies, pause, invalid objects", function () {
     const dsc = await createForum("keep");
     await kubectlOk(["delete", "dsc", "keep", "-n", ns, "--wait=false"]);
     await waitFor("Discourse gone", async () => (await getObj(DSC, "Discourse", ns, "keep")) === null);
-    for (const [kind, name] of [["PersistentVolumeClaim", "keep-uploads"], ["PersistentVolumeClaim", "data-keep-postgresql-0"], ["Secret", "keep-db-credentials"]] as const) {
+    for (const [kind, name] of [["PersistentVolumeClaim", "keep-uploads"], ["PersistentVolumeClaim", "data-keep-postgresql-0"], ["PersistentVolumeClaim", "data-keep-redis-0"], ["Secret", "keep-db-credentials"]] as const) {
       const o = await getObj("v1", kind, ns, name);
       expect(o, `${kind} ${name} kept`).to.not.equal(null);
       expect(o?.metadata.deletionTimestamp, `${kind} ${name} not being deleted`).to.equal(undefined);
@@ -49,7 +50,7 @@ describe("reconciler: deletion policies, pause, invalid objects", function () {
     await createForum("drop", { deletionPolicy: "Delete" });
     await kubectlOk(["delete", "dsc", "drop", "-n", ns, "--wait=false"]);
     await waitFor("Discourse gone", async () => (await getObj(DSC, "Discourse", ns, "drop")) === null);
-    for (const [kind, name] of [["PersistentVolumeClaim", "drop-uploads"], ["PersistentVolumeClaim", "data-drop-postgresql-0"], ["Secret", "drop-db-credentials"]] as const) {
+    for (const [kind, name] of [["PersistentVolumeClaim", "drop-uploads"], ["PersistentVolumeClaim", "data-drop-postgresql-0"], ["PersistentVolumeClaim", "data-drop-redis-0"], ["Secret", "drop-db-credentials"]] as const) {
       // a claim may wait for kubernetes.io/pvc-protection; it is gone or being deleted
       await waitFor(`${kind} ${name} deleted`, async () => {
         const o = await getObj("v1", kind, ns, name);
