@@ -30,17 +30,25 @@ describe("reconciler: killed mid-reconcile, then restarted", function () {
     expect(partial.length, "the kill left the work unfinished").to.be.below(9);
 
     r = await runReconciler(ns);
-    for (const f of SAMPLE_FORUMS) await waitFor(`${f.name}-sidekiq`, () => getObj("apps/v1", "Deployment", ns, `${f.name}-sidekiq`));
-    await settle(r);
     const forums = SAMPLE_FORUMS.map((f) => f.name).sort();
-    expect(await names("apps/v1", "Deployment", ns)).to.deep.equal(forums.flatMap((n) => [`${n}-redis`, `${n}-sidekiq`, `${n}-web`]).sort());
-    // no nodes: the managed PostgreSQL never becomes ready, so no migration Job is due yet
-    expect(await names("batch/v1", "Job", ns)).to.deep.equal([]);
+    // On the simulated nodes every forum gets to Running: migrated, rolled out.
+    for (const f of forums) {
+      await waitFor(`${f} Running`, async () => ((await getObj("discourse.cern/v1alpha1", "Discourse", ns, f))?.status as { phase?: string } | undefined)?.phase === "Running", 120_000, 250);
+    }
+    await settle(r);
+    expect(await names("apps/v1", "Deployment", ns)).to.deep.equal(forums.flatMap((n) => [`${n}-sidekiq`, `${n}-web`]).sort());
+    expect(await names("apps/v1", "StatefulSet", ns)).to.deep.equal(forums.flatMap((n) => [`${n}-postgresql`, `${n}-redis`]).sort());
+    // one code per forum: its migration Jobs (pre- and post-deployment) all succeeded, none failed or twice
+    const jobs = (await reader().list("batch/v1", "Job", { namespace: ns, labelSelector: "app.kubernetes.io/component=migrations" })).items;
+    for (const f of forums) {
+      const mine = jobs.filter((j) => j.metadata.labels?.["app.kubernetes.io/instance"] === f);
+      expect(mine.map((j) => (j.status as { succeeded?: number }).succeeded), `${f} migration Jobs succeeded`).to.deep.equal(mine.map(() => 1));
+      expect(new Set(mine.map((j) => j.metadata.labels?.["discourse.cern/migration-stage"])).size, `${f}: one Job per stage`).to.equal(mine.length);
+    }
     expect(await names("v1", "PersistentVolumeClaim", ns)).to.include.members(forums.map((n) => `${n}-uploads`));
     for (const f of forums) {
       const dsc = await getObj("discourse.cern/v1alpha1", "Discourse", ns, f);
       expect(dsc?.metadata.finalizers).to.deep.equal(["discourse.cern/finalizer"]);
-      expect((dsc?.status as { phase?: string } | undefined)?.phase).to.equal("Pending");
     }
     const writes = r.handle.writeRequests();
     r.handle.resyncNow();
@@ -68,15 +76,16 @@ describe("reconciler: leader election", function () {
     const f = SAMPLE_FORUMS[1]!;
     await apply(credentialsSecret(ns, f.name), discourseManifest(ns, f));
     await waitFor("web", () => getObj("apps/v1", "Deployment", ns, `${f.name}-web`));
+    await waitFor(`${f.name} Running`, async () => ((await getObj("discourse.cern/v1alpha1", "Discourse", ns, f.name))?.status as { phase?: string } | undefined)?.phase === "Running", 60_000, 250);
     await settle(a);
     expect([a.handle.isLeader(), b.handle.isLeader()]).to.deep.equal([true, false]);
     expect(b.handle.writeRequests(), "the follower wrote").to.equal(0);
 
-    // web keeps 0 replicas until the first migration (no nodes here: it never runs)
+    // the forum is Running (migrated on the simulated nodes): web is put back to spec.replicas
     const scaleAndWait = async (who: Running) => {
       await kubectlOk(["scale", `deployment/${f.name}-web`, "-n", ns, "--replicas=5"]);
-      await waitFor("replicas back to 0", async () => ((await getObj("apps/v1", "Deployment", ns, `${f.name}-web`))?.spec as { replicas: number }).replicas === 0, 5000);
-      await waitFor("log line", () => who.messages().includes(`corrected drift in Deployment ${f.name}-web: spec.replicas 5 → 0`));
+      await waitFor("replicas back to 1", async () => ((await getObj("apps/v1", "Deployment", ns, `${f.name}-web`))?.spec as { replicas: number }).replicas === 1, 5000);
+      await waitFor("log line", () => who.messages().includes(`corrected drift in Deployment ${f.name}-web: spec.replicas 5 → 1`));
     };
 
     // graceful stop releases the lease: b takes over at once
