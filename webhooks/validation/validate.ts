@@ -18,7 +18,7 @@ import { required, type FieldError } from "./field-error.js";
 import { validateMetadataName, validateMigrationJobName } from "./rules/metadata-name.js";
 import { validateHostnameLabels, validateHostnameNotIp, validateHostnameUnique } from "./rules/hostname.js";
 import { validateNoDowngrade, validateVersionConcrete } from "./rules/version.js";
-import { validateImage } from "./rules/image.js";
+import { validateDatabaseImage, validateImage } from "./rules/image.js";
 import { warnOfficialReplicas } from "./rules/category.js";
 import { validateDeveloperEmailsUnique } from "./rules/developer-emails.js";
 import {
@@ -61,6 +61,7 @@ export const CREATE_RULES: readonly CreateRule[] = [
   validateVersionConcrete,
   validateMigrationJobName,
   validateImage,
+  validateDatabaseImage,
   warnOfficialReplicas,
   validateDeveloperEmailsUnique,
   validateAdminSecretExternalOnly,
