@@ -2,12 +2,14 @@
  * Command-line options of `npm run bench`:
  * `--instances N` (or BENCH_INSTANCES; default 200), `--drift-trials N`
  * (or BENCH_DRIFT_TRIALS; default 50, at least 50 for a reference run),
- * `--duration S` seconds of each autocannon run (or BENCH_DURATION; default 10).
+ * `--duration S` seconds of each autocannon run (or BENCH_DURATION; default 10),
+ * `--ready-instances N` forums of reconcile.ready_s (or BENCH_READY_INSTANCES; default 10).
  */
 export interface BenchArgs {
   instances: number;
   driftTrials: number;
   durationS: number;
+  readyInstances: number;
 }
 
 function positive(name: string, text: string | undefined, fallback: number): number {
@@ -30,5 +32,6 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): BenchArgs {
     instances: positive("--instances", flag(argv, "--instances") ?? env.BENCH_INSTANCES, 200),
     driftTrials: positive("--drift-trials", flag(argv, "--drift-trials") ?? env.BENCH_DRIFT_TRIALS, 50),
     durationS: positive("--duration", flag(argv, "--duration") ?? env.BENCH_DURATION, 10),
+    readyInstances: positive("--ready-instances", flag(argv, "--ready-instances") ?? env.BENCH_READY_INSTANCES, 10),
   };
 }

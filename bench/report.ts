@@ -8,6 +8,7 @@ import type { AdmissionFigures } from "./admission.js";
 import type { DriftFigures } from "./drift.js";
 import type { IdleFigures } from "./idle.js";
 import type { MemoryFigures } from "./memory.js";
+import type { ReadyFigures } from "./ready.js";
 import { round } from "./stats.js";
 import type { WebhookFigures } from "./webhook.js";
 
@@ -19,7 +20,7 @@ export interface ReconcileFigures {
 }
 
 /** Every key `.bench/latest.json` holds, nothing else. */
-export type Figures = WebhookFigures & AdmissionFigures & ReconcileFigures & DriftFigures & IdleFigures & MemoryFigures;
+export type Figures = WebhookFigures & AdmissionFigures & ReconcileFigures & ReadyFigures & DriftFigures & IdleFigures & MemoryFigures;
 
 /** The order of the keys in the file and the table. */
 export const KEYS: (keyof Figures)[] = [
@@ -28,6 +29,7 @@ export const KEYS: (keyof Figures)[] = [
   "webhook.baseline.rps", "webhook.ratio",
   "admission.added_p50_ms", "admission.added_p99_ms",
   "reconcile.instances", "reconcile.converge_s", "reconcile.floor_s", "reconcile.ratio",
+  "reconcile.ready_instances", "reconcile.ready_s",
   "drift.recreate_p50_ms", "drift.recreate_p99_ms",
   "idle.writes_per_resync",
   "memory.rss_mb",

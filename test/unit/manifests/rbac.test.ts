@@ -7,6 +7,7 @@ import {
 } from "../../../src/api/constants.js";
 import { OWNED_KINDS } from "../../../reconciler/builders/owned-kinds.js";
 import { baseManifests, find, type KubeObject } from "./load.js";
+import { webhookApiCalls } from "./webhook-calls.js";
 
 const docs = baseManifests();
 const roles = docs.filter((d) => d.object.kind === "Role" || d.object.kind === "ClusterRole");
@@ -36,22 +37,22 @@ describe("manifests: RBAC", () => {
     });
   }
 
-  it("the webhook may read and watch Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
+  it("the webhook may list and watch Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
     const role = find<V1ClusterRole & KubeObject>(docs, "ClusterRole", "discourse-operator-webhook");
     expect(role.rules).to.deep.equal([
-      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["list", "watch"] },
       { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create"] },
       {
         apiGroups: ["admissionregistration.k8s.io"],
         resources: ["validatingwebhookconfigurations"],
         resourceNames: [VALIDATING_CONFIGURATION_NAME],
-        verbs: ["get", "update", "patch"],
+        verbs: ["get", "patch"],
       },
       {
         apiGroups: ["admissionregistration.k8s.io"],
         resources: ["mutatingwebhookconfigurations"],
         resourceNames: [MUTATING_CONFIGURATION_NAME],
-        verbs: ["get", "update", "patch"],
+        verbs: ["get", "patch"],
       },
     ] satisfies V1PolicyRule[]);
   });
@@ -60,8 +61,23 @@ describe("manifests: RBAC", () => {
     const role = find<V1Role & KubeObject>(docs, "Role", "discourse-operator-webhook-cert");
     expect(role.metadata.namespace).to.equal(OPERATOR_NAMESPACE);
     expect(role.rules).to.deep.equal([
-      { apiGroups: [""], resources: ["secrets"], resourceNames: ["discourse-operator-webhook-cert"], verbs: ["get", "update", "patch"] },
+      { apiGroups: [""], resources: ["secrets"], resourceNames: ["discourse-operator-webhook-cert"], verbs: ["get", "update"] },
     ]);
+  });
+
+  it("every verb of the webhook's roles is one its code calls, and every call it makes in a cluster is granted", () => {
+    const granted = new Set(
+      ["ClusterRole/discourse-operator-webhook", "Role/discourse-operator-webhook-cert"].flatMap((id) => {
+        const [kind = "", name = ""] = id.split("/");
+        const role = find<V1Role & KubeObject>(docs, kind, name);
+        return (role.rules ?? []).flatMap((r) => r.resources!.flatMap((res) => r.verbs.map((v) => `${r.apiGroups![0] || "core"}/${res}: ${v}`)));
+      }),
+    );
+    const used = new Set(webhookApiCalls().filter((c) => !c.developerOnly).map((c) => c.permission));
+    expect({ unused: [...granted].filter((g) => !used.has(g)).sort(), ungranted: [...used].filter((u) => !granted.has(u)).sort() }).to.deep.equal({
+      unused: [],
+      ungranted: [],
+    });
   });
 
   it("the reconciler may manage leases only in the operator namespace", () => {

@@ -15,7 +15,7 @@ import type { Discourse } from "../../../src/api/types.js";
 import { invalid, required, type FieldError } from "../field-error.js";
 import { qualifiedNameProblem } from "../qualified-name.js";
 import { compareQuantities, passesSchemaOnly, quantitySign, quantityText } from "../quantity.js";
-import { errorsOf, isRecord, type ValidationResult } from "../types.js";
+import { errorsOf, isRecord, resultOf, type ValidationResult } from "../types.js";
 import { QUANTITY_MESSAGE } from "./sizes.js";
 
 /** Components that have resource requirements. */
@@ -60,6 +60,8 @@ function requestError(resource: string, request: unknown, limit: unknown, path: 
   if (limit === undefined) {
     return overcommitAllowed(resource) ? null : required(`${path}.limits.${resource}`, "Limit must be set for non overcommitable resources");
   }
+  // A negative limit is reported on its own; comparing a request with it would only repeat that.
+  if (quantitySign(limit) === -1) return null;
   const order = compareQuantities(request, limit);
   if (order === null || order === 0) return null;
   if (!overcommitAllowed(resource)) return invalid(field, request, `must be equal to ${resource} limit of ${quantityText(limit)}`);
@@ -89,5 +91,5 @@ function componentErrors(requirements: unknown, path: string): FieldError[] {
 export function validateResources(obj: Discourse): ValidationResult {
   const resources: unknown = obj.spec?.resources;
   if (!isRecord(resources)) return errorsOf();
-  return errorsOf(...RESOURCE_COMPONENTS.flatMap((c) => componentErrors(resources[c], `spec.resources.${c}`)));
+  return resultOf(RESOURCE_COMPONENTS.flatMap((c) => componentErrors(resources[c], `spec.resources.${c}`)));
 }
