@@ -227,7 +227,9 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
       const r = await kubectl(["apply", "--dry-run=server", "-n", ns, "-f", `${SAMPLES}/invalid/broken-forum.yaml`]);
       expect(r.code).to.not.equal(0);
       expect(r.stderr).to.include('The Discourse "broken-forum" is invalid');
-      for (const field of ["spec.replicas", "spec.version", "spec.developerEmails[0]"]) expect(r.stderr).to.include(`${field}: Invalid value`);
+      // spec.version has no CRD pattern (only a length): the validating webhook answers a
+      // floating tag in words (webhooks/validation/rules/version.ts), and it does not run here.
+      for (const field of ["spec.replicas", "spec.developerEmails[0]"]) expect(r.stderr).to.include(`${field}: Invalid value`);
     });
   });
 });
