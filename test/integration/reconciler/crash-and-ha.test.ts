@@ -27,7 +27,7 @@ describe("reconciler: killed mid-reconcile, then restarted", function () {
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     const partial = await names("apps/v1", "Deployment", ns);
-    expect(partial.length, "the kill left the work unfinished").to.be.below(9);
+    expect(partial.length, "the kill left the work unfinished").to.be.below(6);
 
     r = await runReconciler(ns);
     const forums = SAMPLE_FORUMS.map((f) => f.name).sort();
