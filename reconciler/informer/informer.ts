@@ -108,9 +108,8 @@ export class Informer {
     while (!this.stopped) {
       try {
         if (!this.resourceVersion) await this.relist();
+        // The backoffs are reset by a watch line (handleLine), not by a watch that merely ended.
         await this.watchOnce();
-        this.backoff.forget("w");
-        this.backoff.forget("gone");
       } catch (err) {
         if (this.stopped) break;
         if (isGone(err)) {
@@ -189,6 +188,9 @@ export class Informer {
       throw new Error(`watch error: ${obj.message ?? "unknown"}`);
     }
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+    // The watch works: later failures start their backoff from the beginning again.
+    this.backoff.forget("w");
+    this.backoff.forget("gone");
     if (line.type === "BOOKMARK") return;
     const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
     if (line.type === "DELETED") {

@@ -59,4 +59,24 @@ describe("informer: list, watch and recovery on the real API server", function (
     await client().delete({ apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "one" });
     await waitFor("delete seen", () => deleted.includes("one"));
   });
+
+  it("repeated 410s relist with a growing, jittered delay; the first one at once", async () => {
+    const ns = await newNamespace("inf-gone-again");
+    inf = new Informer({ kc: env().kc, client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent });
+    inf.start();
+    await inf.synced;
+    const gaps: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { lists, watches } = inf.counts;
+      const t0 = Date.now();
+      inf.restart("1"); // no watch line in between: each 410 follows the last
+      await waitFor(`relist ${i + 1}`, () => inf!.counts.lists > lists, 10_000, 10);
+      gaps.push(Date.now() - t0);
+      await waitFor(`watch ${i + 1} running`, () => inf!.counts.watches > watches + 1, 10_000, 10);
+    }
+    // backoff 200, 400, 800 ms, each jittered to [d/2, d)
+    expect(gaps[0], "the first 410 relists at once").to.be.below(150);
+    expect(gaps[2], "the third waits at least half of 400 ms").to.be.at.least(200);
+    expect(gaps[3], "the fourth waits at least half of 800 ms").to.be.at.least(400);
+  });
 });
