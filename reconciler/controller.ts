@@ -16,6 +16,7 @@ import { objectKey } from "./informer/object-cache.js";
 import { childChanged, discourseChanged, ownerKeys } from "./informer/owner-key.js";
 import { LeaderElector } from "./leader/leader-elector.js";
 import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
+import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
@@ -63,7 +64,7 @@ export interface ReconcilerHandle {
 }
 
 class Controller {
-  readonly metrics = createMetrics();
+  readonly metrics = createMetrics(() => this.depth());
   readonly informers = new Map<string, Informer>();
   private readonly log: Logger;
   private readonly client: KubeClient;
@@ -120,12 +121,21 @@ class Controller {
     this.informers.set(kind, inf);
   }
 
-  private enqueue(key: string): void {
-    this.queue?.add(key);
+  /** Queues `key`: events (a user's change, drift of a child) at the default priority, the resync at LOW_PRIORITY. */
+  private enqueue(key: string, priority?: number): void {
+    this.queue?.add(key, priority);
   }
 
+  private depth(): { event: number; resync: number } {
+    const q = this.queue;
+    if (!q) return { event: 0, resync: 0 };
+    const resync = q.waitingAt(LOW_PRIORITY);
+    return { event: q.length - resync, resync };
+  }
+
+  /** Queues every Discourse at low priority: events that arrive meanwhile go first. */
   resyncNow(): void {
-    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name), LOW_PRIORITY);
   }
 
   private startWorkers(): void {
@@ -134,7 +144,7 @@ class Controller {
       onError: (key, _err, retryInMs) => this.log.debug({ key, retryInMs }, "reconcile will be retried"),
     });
     this.queue = queue;
-    queue.start((key) => this.reconcileKey(key));
+    queue.start((key, item) => this.reconcileKey(key, item));
     this.resyncNow();
     void this.sweepOrphans();
     const period = this.opts.resyncPeriodMs ?? 600_000;
@@ -170,9 +180,11 @@ class Controller {
     };
   }
 
-  private async reconcileKey(key: string): Promise<void> {
+  private async reconcileKey(key: string, item: TakenKey): Promise<void> {
     const [namespace, name] = key.split("/");
-    const log = this.log.child({ namespace, name });
+    const cause = item.priority === LOW_PRIORITY ? "resync" : "event";
+    const log = this.log.child({ namespace, name, cause });
+    this.metrics.queueWait.observe({ cause }, item.waitedMs / 1000);
     const t0 = performance.now();
     const end = this.metrics.reconcileDuration.startTimer();
     try {
