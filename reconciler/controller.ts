@@ -2,7 +2,8 @@
  * The reconciler process: informers on Discourse and every owned kind, a
  * keyed work queue, a periodic resync of every Discourse, an orphan-Secret
  * sweep, and optional leader election. Only the leader runs workers; every
- * instance keeps its caches warm so a follower takes over at once.
+ * instance keeps its caches warm so a follower takes over at once. With a
+ * shard, only that shard's keys are queued and the Lease is the shard's own.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { API_VERSION, KIND } from "../src/api/constants.js";
@@ -19,6 +20,7 @@ import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
+import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 
 /**
@@ -28,6 +30,9 @@ import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
  * with a higher resident memory; so 4 stays. A key is never reconciled twice at once.
  */
 export const DEFAULT_CONCURRENCY = 4;
+
+/** The Lease of leader election (one per shard: see shardLeaseName). */
+export const DEFAULT_LEASE_NAME = "discourse-operator-reconciler";
 
 export interface ReconcilerOptions {
   kc: KubeConfig;
@@ -43,6 +48,8 @@ export interface ReconcilerOptions {
   logger?: Logger;
   /** Silent-watch restart threshold of the informers, in milliseconds (see Informer). */
   stallTimeoutMs?: number;
+  /** Reconcile only this shard's Discourse objects (see reconciler/shard/shard.ts); absent: all. Leader election then uses the shard's own Lease. */
+  shard?: Shard;
 }
 
 export interface ReconcilerHandle {
@@ -76,7 +83,8 @@ class Controller {
   private writes = 0;
 
   constructor(private readonly opts: ReconcilerOptions) {
-    this.log = (opts.logger ?? rootLogger).child({ component: "reconciler" });
+    const shard = opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {};
+    this.log = (opts.logger ?? rootLogger).child({ component: "reconciler", ...shard });
     this.client = new KubeClient(opts.kc, (verb, kind) => {
       this.metrics.writeRequests.inc({ verb, kind });
       if (kind !== "Lease") this.writes++;
@@ -108,7 +116,8 @@ class Controller {
     await Promise.all([...this.informers.values()].map((i) => i.synced));
     const le = this.opts.leaderElection;
     if (le?.enabled) {
-      this.elector = new LeaderElector(this.client, le, this.log);
+      const leaseName = shardLeaseName(le.leaseName ?? DEFAULT_LEASE_NAME, this.opts.shard);
+      this.elector = new LeaderElector(this.client, { ...le, leaseName }, this.log);
       this.elector.start(() => this.startWorkers(), () => void this.stopWorkers(false));
     } else {
       this.startWorkers();
@@ -123,7 +132,7 @@ class Controller {
 
   /** Queues `key`: events (a user's change, drift of a child) at the default priority, the resync at LOW_PRIORITY. */
   private enqueue(key: string, priority?: number): void {
-    this.queue?.add(key, priority);
+    if (ownsKey(this.opts.shard, key)) this.queue?.add(key, priority);
   }
 
   private depth(): { event: number; resync: number } {
@@ -205,7 +214,7 @@ class Controller {
   /** Removes credentials Secrets whose Discourse never came to exist. Never throws. */
   async sweepOrphans(): Promise<void> {
     try {
-      const secrets = this.informers.get("Secret")?.cache.list() ?? [];
+      const secrets = (this.informers.get("Secret")?.cache.list() ?? []).filter((s) => ownerKeys(s).some((k) => ownsKey(this.opts.shard, k)));
       await removeOrphanSecrets(this.context(this.log), secrets, this.opts.orphanSecretGraceMs ?? 600_000);
     } catch (err) {
       this.log.warn({ err: describeError(err) }, "orphan Secret sweep failed");

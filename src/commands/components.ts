@@ -6,6 +6,7 @@ import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { ReconcilerHandle } from "../../reconciler/controller.js";
+import type { Shard } from "../../reconciler/shard/shard.js";
 import type { RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
 import { startProbeServer } from "../http/probe-server.js";
@@ -57,9 +58,10 @@ export interface ReconcilerFlags {
   resyncPeriod: number;
   orphanSecretGrace: number;
   namespace?: string;
+  shard?: Shard;
 }
 
-/** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace. */
+/** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace (its shard's Lease with --shard). */
 export async function startReconcilerComponent(kc: KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
   const { startReconciler } = await import("../../reconciler/controller.js");
   const handle = await startReconciler({
@@ -68,6 +70,7 @@ export async function startReconcilerComponent(kc: KubeConfig, flags: Reconciler
     resyncPeriodMs: flags.resyncPeriod,
     orphanSecretGraceMs: flags.orphanSecretGrace,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
     leaderElection: {
       enabled: flags.leaderElect,
       namespace: podNamespace(OPERATOR_NAMESPACE),

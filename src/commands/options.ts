@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { loadKubeConfig } from "../kube/config.js";
+import { parseShard, type Shard } from "../../reconciler/shard/shard.js";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -50,4 +51,13 @@ export function podNamespace(fallback: string): string {
 /** The kubeconfig from --kubeconfig, or the default rules (KUBECONFIG, ~/.kube/config, in-cluster). */
 export function kubeConfigFrom(opts: { kubeconfig?: string }): KubeConfig {
   return loadKubeConfig(opts.kubeconfig);
+}
+
+/** Parses `--shard <index>/<count>` (see reconciler/shard/shard.ts). */
+export function parseShardOption(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
 }
