@@ -12,6 +12,9 @@
  * every Discourse request of the other tests to a Service with no pods.
  */
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { OPERATOR_NAMESPACE } from "../../src/api/constants.js";
 import { installCrd, kubectl, newNamespace, type KubectlResult } from "../hooks/control-plane.js";
@@ -158,6 +161,36 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
         expect(r.stdout.trim(), r.stderr).to.equal(c.allowed ? "yes" : "no");
       });
     }
+  });
+
+  describe("the sharded overlay (a Component on the base)", () => {
+    let dir = "";
+    let sharded: KubeObject[] = [];
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), "sharded-"));
+      const rel = (p: string) => relative(dir, p);
+      const k = ["apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", `resources: [${rel(MANIFESTS)}]`, `components: [${rel(`${MANIFESTS}/overlays/sharded`)}]`];
+      writeFileSync(join(dir, "kustomization.yaml"), `${k.join("\n")}\n`);
+      sharded = parse(ok(await kubectl(["kustomize", dir])).stdout);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("renders three reconciler Deployments of 2 replicas, one per shard, instead of the base's one", () => {
+      type Deployment = KubeObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { containers: Array<{ args: string[] }> } } } };
+      const reconcilers = (sharded.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("discourse-operator-reconciler")) as Deployment[])
+        .map((d) => [d.metadata.name, d.spec.replicas, d.spec.selector.matchLabels["discourse.cern/shard"], d.spec.template.spec.containers[0]!.args.filter((a) => a.startsWith("--shard") || a === "--leader-elect")]);
+      expect(reconcilers).to.deep.equal([0, 1, 2].map((i) => [`discourse-operator-reconciler-shard-${i}`, 2, String(i), ["--leader-elect", `--shard=${i}/3`]]));
+      const pdbs = sharded.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name);
+      expect(pdbs).to.deep.equal(["discourse-operator-reconciler-shard-0", "discourse-operator-reconciler-shard-1", "discourse-operator-reconciler-shard-2", "discourse-operator-webhook"]);
+    });
+
+    it("the apiserver accepts every object, with no warning", async () => {
+      const r = await kubectl(["apply", "--dry-run=server", "-k", dir]);
+      expect(r.code, r.stderr).to.equal(0);
+      const accepted = r.stdout.split("\n").filter((l) => l.endsWith("(server dry run)")).length;
+      expect(accepted).to.equal(sharded.length);
+      expect(warnings(r.stderr)).to.deep.equal([]);
+    });
   });
 
   describe("samples", () => {
