@@ -6,6 +6,7 @@
  * shard, only that shard's keys are queued and the Lease is the shard's own.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "../src/kube/cluster-access.js";
 import { API_VERSION, KIND } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
@@ -35,7 +36,8 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_LEASE_NAME = "discourse-operator-reconciler";
 
 export interface ReconcilerOptions {
-  kc: KubeConfig;
+  /** The cluster: a ClusterAccess (what the CLI loads, without @kubernetes/client-node) or a library KubeConfig. */
+  kc: ClusterAccess | KubeConfig;
   /** Discourse objects reconciled at the same time. Defaults to DEFAULT_CONCURRENCY. */
   concurrency?: number;
   /** Every Discourse is reconciled this often (drift correction), in milliseconds. Defaults to 600000 (10 minutes). */
@@ -125,7 +127,7 @@ class Controller {
   }
 
   private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
-    const inf = new Informer({ kc: this.opts.kc, client: this.client, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
+    const inf = new Informer({ client: this.client, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
     inf.on(handler);
     this.informers.set(kind, inf);
   }

@@ -4,10 +4,11 @@
  * write (POST, PUT, PATCH, DELETE) is counted, so "an unchanged forum costs
  * zero write requests" can be measured.
  */
+import type { KubeConfig } from "@kubernetes/client-node";
 import { apiErrorCode } from "../../src/kube/errors.js";
-import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
-import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
+import { ApiTransport, type Query, type WatchHandler } from "../../src/kube/api-transport.js";
+import { accessFromKubeConfig, type ClusterAccess } from "../../src/kube/cluster-access.js";
 import { resourcePath, resourceType } from "./resources.js";
 
 /** A Kubernetes object as JSON. */
@@ -55,20 +56,12 @@ export interface ListResult {
 /** Called once per write request sent, with the verb and the kind written. */
 export type WriteObserver = (method: string, kind: string) => void;
 
-type Query = Record<string, string | undefined>;
-
-class RawApi extends KubernetesObjectApi {
-  async send(method: HttpMethod, path: string, query: Query, body?: unknown, contentType?: string): Promise<unknown> {
-    const ctx = this.configuration.baseServer.makeRequestContext(path, method);
-    ctx.setHeaderParam("Accept", "application/json");
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) ctx.setQueryParam(k, v);
-    if (body !== undefined) {
-      ctx.setHeaderParam("Content-Type", contentType ?? "application/json");
-      ctx.setBody(JSON.stringify(body));
-    }
-    return this.requestPromise(ctx, "any");
-  }
-}
+/** Content types of the PATCH strategies (https://kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply). */
+const PATCH = {
+  apply: "application/apply-patch+yaml",
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+} as const;
 
 /** HTTP status of a failed request, or undefined for other errors. */
 export function statusCode(err: unknown): number | undefined {
@@ -77,26 +70,27 @@ export function statusCode(err: unknown): number | undefined {
 
 /** A short, secret-free description of a failed request. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiException) {
+  if (typeof err === "object" && err !== null && "body" in err && typeof apiErrorCode(err) === "number") {
     const body: unknown = err.body;
     const msg = typeof body === "string" ? body : ((body as { message?: string } | undefined)?.message ?? "");
-    return `HTTP ${err.code}: ${msg}`.slice(0, 500);
+    return `HTTP ${apiErrorCode(err)}: ${msg}`.slice(0, 500);
   }
   return err instanceof Error ? err.message : String(err);
 }
 
 /** See the file comment. */
 export class KubeClient {
-  private readonly api: RawApi;
+  private readonly api: ApiTransport;
 
-  constructor(kc: KubeConfig, private readonly onWrite: WriteObserver = () => undefined) {
-    this.api = makeKeepAliveClient(kc, RawApi);
+  /** @param cluster - a ClusterAccess (src/kube/cluster-access.ts), or a library KubeConfig (tests, the webhook's process). */
+  constructor(cluster: ClusterAccess | KubeConfig, private readonly onWrite: WriteObserver = () => undefined) {
+    this.api = new ApiTransport("prepare" in cluster ? cluster : accessFromKubeConfig(cluster));
   }
 
   /** @returns the object, or null when it does not exist (404). */
   async get(ref: ObjectRef): Promise<KubeObject | null> {
     try {
-      return (await this.api.send(HttpMethod.GET, this.path(ref), {})) as KubeObject;
+      return (await this.api.request("GET", this.path(ref), {})) as KubeObject;
     } catch (err) {
       if (statusCode(err) === 404) return null;
       throw err;
@@ -106,7 +100,7 @@ export class KubeClient {
   /** Whether the server serves `groupVersion` (e.g. `route.openshift.io/v1`). */
   async serves(groupVersion: string): Promise<boolean> {
     try {
-      await this.api.send(HttpMethod.GET, `/apis/${groupVersion}`, {});
+      await this.api.request("GET", `/apis/${groupVersion}`, {});
       return true;
     } catch (err) {
       if (statusCode(err) === 404) return false;
@@ -117,7 +111,7 @@ export class KubeClient {
   /** One page of a list; `continue` pages on. */
   async list(apiVersion: string, kind: string, query: { namespace?: string; labelSelector?: string; continue?: string; limit?: number }): Promise<ListResult & { continue?: string }> {
     const t = resourceType(apiVersion, kind);
-    const res = (await this.api.send(HttpMethod.GET, resourcePath(t, query.namespace), {
+    const res = (await this.api.request("GET", resourcePath(t, query.namespace), {
       labelSelector: query.labelSelector,
       continue: query.continue,
       limit: query.limit === undefined ? undefined : String(query.limit),
@@ -128,29 +122,29 @@ export class KubeClient {
 
   /** Server-side apply (field manager discourse-operator, force) of `obj`. @returns the object as stored. */
   async apply(obj: KubeObject, subresource?: string): Promise<KubeObject> {
-    return this.write(HttpMethod.PATCH, obj, { fieldManager: FIELD_MANAGER, force: "true" }, obj, PatchStrategy.ServerSideApply, subresource);
+    return this.write("PATCH", obj, { fieldManager: FIELD_MANAGER, force: "true" }, obj, PATCH.apply, subresource);
   }
 
   /** JSON merge patch (RFC 7386) of `ref`. */
   async mergePatch(ref: ObjectRef, patch: unknown, subresource?: string): Promise<KubeObject> {
-    return this.write(HttpMethod.PATCH, ref, { fieldManager: FIELD_MANAGER }, patch, PatchStrategy.MergePatch, subresource);
+    return this.write("PATCH", ref, { fieldManager: FIELD_MANAGER }, patch, PATCH.merge, subresource);
   }
 
   /** JSON patch (RFC 6902) of `ref`; a failing `test` operation throws HTTP 422. */
   async jsonPatch(ref: ObjectRef, ops: unknown[], subresource?: string): Promise<KubeObject> {
-    return this.write(HttpMethod.PATCH, ref, { fieldManager: FIELD_MANAGER }, ops, PatchStrategy.JsonPatch, subresource);
+    return this.write("PATCH", ref, { fieldManager: FIELD_MANAGER }, ops, PATCH.json, subresource);
   }
 
-  /** POST of a new object. @throws ApiException 409 when it exists. */
+  /** POST of a new object. @throws ApiError 409 when it exists. */
   async create(obj: KubeObject): Promise<KubeObject> {
     const t = resourceType(obj.apiVersion, obj.kind);
     this.onWrite("POST", obj.kind);
-    return (await this.api.send(HttpMethod.POST, resourcePath(t, obj.metadata.namespace), { fieldManager: FIELD_MANAGER }, obj)) as KubeObject;
+    return (await this.api.request("POST", resourcePath(t, obj.metadata.namespace), { fieldManager: FIELD_MANAGER }, obj)) as KubeObject;
   }
 
   /** PUT of `obj` (optimistic concurrency through metadata.resourceVersion). */
   async replace(obj: KubeObject): Promise<KubeObject> {
-    return this.write(HttpMethod.PUT, obj, { fieldManager: FIELD_MANAGER }, obj);
+    return this.write("PUT", obj, { fieldManager: FIELD_MANAGER }, obj);
   }
 
   /**
@@ -160,7 +154,7 @@ export class KubeClient {
   async delete(ref: ObjectRef, uid?: string): Promise<boolean> {
     const body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(uid ? { preconditions: { uid } } : {}) };
     try {
-      await this.write(HttpMethod.DELETE, ref, {}, body);
+      await this.write("DELETE", ref, {}, body);
       return true;
     } catch (err) {
       if (statusCode(err) === 404) return false;
@@ -168,9 +162,17 @@ export class KubeClient {
     }
   }
 
-  private async write(method: HttpMethod, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {
+  /**
+   * Watches a collection (see ApiTransport.watch).
+   * @returns a controller whose `abort()` ends the watch.
+   */
+  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
+    return this.api.watch(path, query, onEvent, onDone);
+  }
+
+  private async write(method: string, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {
     this.onWrite(method, ref.kind);
-    return (await this.api.send(method, this.path(ref, sub), query, body, contentType)) as KubeObject;
+    return (await this.api.request(method, this.path(ref, sub), query, body, contentType)) as KubeObject;
   }
 
   private path(ref: ObjectRef | KubeObject, sub?: string): string {

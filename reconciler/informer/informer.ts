@@ -12,7 +12,6 @@
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
  *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
  */
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { resourcePath, resourceType } from "../client/resources.js";
@@ -24,7 +23,7 @@ export type InformerEvent = "add" | "update" | "delete";
 export type InformerHandler = (event: InformerEvent, obj: KubeObject, old?: KubeObject) => void;
 
 export interface InformerOptions {
-  kc: KubeConfig;
+  /** Lists and watches (its watch is a plain HTTP stream, src/kube/api-transport.ts). */
   client: KubeClient;
   apiVersion: string;
   kind: string;
@@ -194,9 +193,9 @@ export class Informer {
     const min = this.opts.watchTimeoutSeconds ?? 60;
     const query = {
       resourceVersion: this.resourceVersion,
-      allowWatchBookmarks: true,
+      allowWatchBookmarks: "true",
       labelSelector: this.opts.labelSelector,
-      timeoutSeconds: min + Math.floor(Math.random() * min),
+      timeoutSeconds: String(min + Math.floor(Math.random() * min)),
     };
     const stallMs = this.opts.stallTimeoutMs ?? 150_000;
     await new Promise<void>((resolve, reject) => {
@@ -231,8 +230,8 @@ export class Informer {
           finish(err);
         }
       };
-      new Watch(this.opts.kc)
-        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err: unknown) => finish(err ?? undefined))
+      this.opts.client
+        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err) => finish(err))
         .then((c) => {
           controller = c;
           if (finished) c.abort();

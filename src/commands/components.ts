@@ -2,7 +2,8 @@
  * Starting the operator's two components from CLI options; shared by the
  * `webhook`, `reconciler` and `run` commands.
  */
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "../kube/cluster-access.js";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { ReconcilerHandle } from "../../reconciler/controller.js";
@@ -28,7 +29,8 @@ export interface WebhookFlags {
  */
 export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags): Promise<RunningWebhook> {
   // Loaded here, not at the top: a reconciler process never loads the webhook stack.
-  const [{ FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
+  const [{ CoreV1Api }, { FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
+    import("@kubernetes/client-node"),
     import("../../certs/folder-store.js"),
     import("../../certs/secret-store.js"),
     import("../../certs/dns-names.js"),
@@ -62,7 +64,7 @@ export interface ReconcilerFlags {
 }
 
 /** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace (its shard's Lease with --shard). */
-export async function startReconcilerComponent(kc: KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
+export async function startReconcilerComponent(kc: ClusterAccess | KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
   const { startReconciler } = await import("../../reconciler/controller.js");
   const handle = await startReconciler({
     kc,

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { DEFAULT_CONCURRENCY } from "../../reconciler/controller.js";
 import { onShutdown, startProbes, startReconcilerComponent } from "./components.js";
 import type { Shard } from "../../reconciler/shard/shard.js";
-import { kubeConfigFrom, parseDuration, parsePositive, parseShardOption } from "./options.js";
+import { clusterAccessFrom, parseDuration, parsePositive, parseShardOption } from "./options.js";
 
 export interface ReconcilerCliOptions {
   kubeconfig?: string;
@@ -50,7 +50,7 @@ export function reconcilerCommand(): Command {
     .option("--metrics-bind-address <addr>", "plain-HTTP /metrics; 0 disables", "0")
     .option("--health-probe-bind-address <addr>", "plain-HTTP /healthz and /readyz; 0 disables", "0")
     .action(async (opts: ReconcilerCliOptions) => {
-      const kc = kubeConfigFrom(opts);
+      const kc = await clusterAccessFrom(opts);
       const handle = await startReconcilerComponent(kc, opts);
       let ready = false;
       void handle.ready.then(() => (ready = true));

@@ -14,7 +14,7 @@ export function webhookCommand(): Command {
     .option("--url-host <host>", "register the webhook configurations in url mode at https://<host>:<port> (webhook outside the cluster)")
     .option("--metrics-bind-address <addr>", "plain-HTTP /healthz, /readyz, /metrics; 0 disables", "0")
     .action(async (opts: { kubeconfig?: string; webhookPort: number; certSecret?: string; certDir: string; urlHost?: string; metricsBindAddress: string }) => {
-      const kc = kubeConfigFrom(opts);
+      const kc = await kubeConfigFrom(opts);
       const webhook = await startWebhookComponent(kc, opts);
       const probes = await startProbes(opts.metricsBindAddress, () => webhook.ready());
       onShutdown(async () => {
