@@ -11,6 +11,7 @@ import { API_VERSION, KIND } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
 import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
+import { RECONCILER_API_CALLS } from "./client/api-calls.js";
 import { describeError, KubeClient, type KubeObject } from "./client/kube-client.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { Informer } from "./informer/informer.js";
@@ -22,6 +23,7 @@ import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
 import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
+import { hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 
 /**
@@ -76,21 +78,40 @@ class Controller {
   readonly metrics = createMetrics(() => this.depth());
   readonly informers = new Map<string, Informer>();
   private readonly log: Logger;
+  /** Reconciling, Events, the orphan sweep: fenced by the leader election when enabled. */
   private readonly client: KubeClient;
+  /** Informers and discovery: reads only, never fenced (followers keep their caches warm). */
+  private readonly readClient: KubeClient;
   private readonly events: EventRecorder;
   private queue: WorkQueue | null = null;
+  /** The previous term's shutdown: a new term starts workers only after it (no key runs twice at once). */
+  private stopping: Promise<void> = Promise.resolve();
   private resyncTimer: NodeJS.Timeout | undefined;
-  private elector: LeaderElector | null = null;
+  private readonly elector: LeaderElector | null = null;
   private routeApi = false;
   private writes = 0;
 
   constructor(private readonly opts: ReconcilerOptions) {
     const shard = opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {};
     this.log = (opts.logger ?? rootLogger).child({ component: "reconciler", ...shard });
-    this.client = new KubeClient(opts.kc, (verb, kind) => {
-      this.metrics.writeRequests.inc({ verb, kind });
-      if (kind !== "Lease") this.writes++;
+    const le = opts.leaderElection;
+    if (le?.enabled) {
+      const leaseMs = le.leaseDurationMs ?? 15_000;
+      // The elector's own client: its Lease writes are not fenced, and no request outlives the renew deadline.
+      const leaseClient = new KubeClient(opts.kc, { onWrite: (verb, kind) => this.metrics.writeRequests.inc({ verb, kind }), requestTimeoutMs: Math.floor((leaseMs * 2) / 3), calls: RECONCILER_API_CALLS });
+      // One Lease per shard: a standby of the same shard takes it over.
+      const leaseName = shardLeaseName(le.leaseName ?? DEFAULT_LEASE_NAME, opts.shard);
+      this.elector = new LeaderElector(leaseClient, { ...le, leaseName }, this.log);
+    }
+    this.client = new KubeClient(opts.kc, {
+      onWrite: (verb, kind) => {
+        this.metrics.writeRequests.inc({ verb, kind });
+        this.writes++;
+      },
+      ...(this.elector ? { fence: this.elector } : {}),
+      calls: RECONCILER_API_CALLS,
     });
+    this.readClient = new KubeClient(opts.kc, { calls: RECONCILER_API_CALLS });
     this.events = new EventRecorder(this.client, this.log);
   }
 
@@ -103,9 +124,12 @@ class Controller {
   }
 
   async start(): Promise<void> {
-    this.routeApi = await this.client.serves("route.openshift.io/v1");
+    this.routeApi = await this.readClient.serves("route.openshift.io/v1");
     this.addInformer(API_VERSION, KIND, undefined, (event, obj, old) => {
       if (event !== "delete" && discourseChanged(obj, old)) this.enqueue(objectKey(obj.metadata.namespace, obj.metadata.name));
+      // A forum that gives up a hostname (deleted, or renamed) may hand it to a newer one.
+      const released = event === "delete" ? hostnameOf(obj) : old && hostnameOf(old) !== hostnameOf(obj) ? hostnameOf(old) : "";
+      if (released) this.enqueueClaimants(released);
     });
     for (const k of OWNED_KINDS) {
       if (k.optional && !this.routeApi) continue;
@@ -116,18 +140,12 @@ class Controller {
     }
     for (const inf of this.informers.values()) inf.start();
     await Promise.all([...this.informers.values()].map((i) => i.synced));
-    const le = this.opts.leaderElection;
-    if (le?.enabled) {
-      const leaseName = shardLeaseName(le.leaseName ?? DEFAULT_LEASE_NAME, this.opts.shard);
-      this.elector = new LeaderElector(this.client, { ...le, leaseName }, this.log);
-      this.elector.start(() => this.startWorkers(), () => void this.stopWorkers(false));
-    } else {
-      this.startWorkers();
-    }
+    if (this.elector) this.elector.start(() => void this.startWorkers(), () => void this.stopWorkers());
+    else void this.startWorkers();
   }
 
   private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
-    const inf = new Informer({ client: this.client, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
+    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
     inf.on(handler);
     this.informers.set(kind, inf);
   }
@@ -144,12 +162,19 @@ class Controller {
     return { event: q.length - resync, resync };
   }
 
+  /** Enqueues every cached Discourse that claims `hostname`. */
+  private enqueueClaimants(hostname: string): void {
+    for (const d of this.informers.get(KIND)?.cache.list() ?? []) if (hostnameOf(d) === hostname) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+  }
+
   /** Queues every Discourse at low priority: events that arrive meanwhile go first. */
   resyncNow(): void {
     for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name), LOW_PRIORITY);
   }
 
-  private startWorkers(): void {
+  private async startWorkers(): Promise<void> {
+    await this.stopping;
+    if (this.elector && !this.elector.isLeader) return;
     const queue = new WorkQueue({
       concurrency: this.opts.concurrency ?? DEFAULT_CONCURRENCY,
       onError: (key, _err, retryInMs) => this.log.debug({ key, retryInMs }, "reconcile will be retried"),
@@ -166,11 +191,17 @@ class Controller {
     this.resyncTimer.unref();
   }
 
-  private async stopWorkers(drain: boolean): Promise<void> {
+  /**
+   * Stops taking work. In-flight reconciles always finish before a new term starts: on a
+   * lost lease their requests were cancelled (the term's AbortSignal), so they end at once.
+   */
+  private async stopWorkers(): Promise<void> {
     clearInterval(this.resyncTimer);
     const q = this.queue;
     this.queue = null;
-    await q?.shutdown(drain);
+    const done = q?.shutdown(true) ?? Promise.resolve();
+    this.stopping = this.stopping.then(() => done);
+    await this.stopping;
   }
 
   private context(log: Logger): ReconcileContext {
@@ -186,6 +217,7 @@ class Controller {
   private store(): ChildStore {
     return {
       get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
+      list: (kind, ns) => this.informers.get(kind)?.cache.list(ns) ?? [],
       covers: (kind) => this.informers.has(kind),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };
@@ -224,7 +256,12 @@ class Controller {
   }
 
   async stop(graceful: boolean): Promise<void> {
-    await this.stopWorkers(graceful);
+    if (graceful) await this.stopWorkers();
+    else {
+      clearInterval(this.resyncTimer);
+      void this.queue?.shutdown(false);
+      this.queue = null;
+    }
     await this.events.shutdown(graceful);
     await this.elector?.stop(graceful);
     await Promise.all([...this.informers.values()].map((i) => i.stop()));

@@ -7,28 +7,34 @@
  * 3. paused: report condition Paused, change nothing;
  * 4. default and validate again (defence in depth): invalid → Degraded + Event, no child touched;
  * 5. hold the finalizer;
- * 6. plan the version: web and sidekiq wait for the migration Job of a new version;
- * 7. build every child and apply or delete it, writing only what drifted;
- * 8. write status last, only when it changed.
+ * 6. the forum's Secrets: generate what is missing; a Secret of another forum → Degraded, nothing touched;
+ * 7. the hostname: when an older forum holds it, this one gets no Ingress or Route (Degraded, HostnameConflict);
+ * 8. plan the migrations (steps/plan-migrations.ts): which code web and sidekiq run, and
+ *    which migration Job (pre- or post-deployment) is due, once its gates are ready;
+ * 9. build every child and apply or delete it, writing only what drifted;
+ * 10. write status last, only when it changed; a new failure (a migration Job that failed)
+ *    gets one Warning Event.
  */
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
-import type { ApplyContext, ChildAction } from "./apply/apply-child.js";
-import { buildAll, type BuildOptions, dbInitJobName, migrateJobName, postgresqlName, webName } from "./builders/index.js";
+import type { ApplyContext } from "./apply/apply-child.js";
+import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { splitKey } from "./informer/object-cache.js";
-import { computeStatus, invalidStatus, pausedStatus } from "./status/compute-status.js";
+import { computeStatus, invalidStatus, newFailure, pausedStatus, refusedStatus } from "./status/compute-status.js";
 import { applyChildren } from "./steps/apply-children.js";
 import { checkSpec } from "./steps/check-spec.js";
 import type { ReconcileContext } from "./steps/context.js";
 import { finalize } from "./steps/finalize.js";
 import { ensureFinalizer } from "./steps/finalizer.js";
-import { planVersion, type VersionPlan } from "./steps/plan-version.js";
+import { hostnameHolder, hostnameOf } from "./steps/hostname-holder.js";
+import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
+import { ensureSecrets } from "./steps/secrets.js";
 import { writeStatus } from "./steps/write-status.js";
 
 export type { ReconcileContext } from "./steps/context.js";
 
-export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" | "upgrading" | "reconciled";
+export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" | "migrating" | "reconciled";
 
 /**
  * Reconciles the Discourse `namespace/name`.
@@ -48,7 +54,7 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     await writeStatus(ctx, read, pausedStatus(status, read.metadata.generation, now));
     return "paused";
   }
-  const check = checkSpec(read, ctx.discourses, ctx.routeApiAvailable);
+  const check = checkSpec(read, ctx.routeApiAvailable);
   if (!check.ok) {
     await ctx.events.record(read, "Warning", "InvalidSpec", check.message);
     await writeStatus(ctx, read, invalidStatus(status, read.metadata.generation, check.message, now));
@@ -56,52 +62,106 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
   }
   const obj = await ensureFinalizer(ctx, read);
   const defaulted: DefaultedDiscourse = { ...check.obj, metadata: obj.metadata as unknown as DefaultedDiscourse["metadata"] };
-  const plan = planVersion(defaulted, migrateJobName(defaulted), live(ctx, "Deployment", defaulted, webName(defaulted)), live(ctx, "Job", defaulted, migrateJobName(defaulted)));
+  const secrets = await ensureSecrets(ctx, obj, defaulted);
+  if (!secrets.ok) {
+    await ctx.events.record(obj, "Warning", secrets.reason, secrets.message);
+    await writeStatus(ctx, obj, refusedStatus(status, obj.metadata.generation, secrets.reason, secrets.message, now));
+    return "invalid";
+  }
+  const conflict = await hostnameConflict(ctx, obj);
+  const plan = planMigrations(migrationFacts(ctx, defaulted, status));
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
-  const result = await applyChildren(applyCtx, buildAll(defaulted, buildOptions(ctx, defaulted, plan)));
-  const next = computeStatus(status, statusFacts(ctx, defaulted, plan, result.actions, result.error), now);
+  const children = buildAll(defaulted, buildOptions(ctx, defaulted, plan))
+    .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))
+    .map((c) => (conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
+  const result = await applyChildren(applyCtx, children);
+  const facts = statusFacts(ctx, defaulted, plan, result.error);
+  const next = computeStatus(status, { ...facts, ...(secrets.credentialsMissing ? { credentialsMissing: secrets.credentialsMissing } : {}), ...(conflict ? { hostnameConflict: conflict } : {}) }, now);
+  const failure = newFailure(status, next);
+  if (failure && (failure.reason === "MigrationFailed" || failure.reason === plan.blocked?.reason)) {
+    await ctx.events.record(obj, "Warning", failure.reason, failure.message);
+  }
   await writeStatus(ctx, obj, next);
   if (result.error) throw new Error(`could not reconcile every child: ${result.error}`);
-  return plan.waitingFor ? "upgrading" : "reconciled";
+  return plan.progress === "Complete" ? "reconciled" : "migrating";
+}
+
+/** What the migration plan reads: live web, sidekiq, backends, db-init and Jobs, and status.version. */
+function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined): MigrationFacts {
+  return {
+    obj,
+    web: live(ctx, "Deployment", obj, webName(obj)),
+    sidekiq: live(ctx, "Deployment", obj, sidekiqName(obj)),
+    postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
+    redis: live(ctx, "StatefulSet", obj, redisName(obj)) ?? live(ctx, "Deployment", obj, redisName(obj)),
+    dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
+    jobs: ctx.store.list("Job", obj.metadata.namespace ?? ""),
+    statusVersion: status?.version,
+  };
 }
 
 /**
- * Facts from the live objects the builders need: the image web and sidekiq keep
- * until a migration finishes, and the storage of the StatefulSet's existing
+ * What the builders need from the plan (the code web and sidekiq run, the migration
+ * Job due, stale migration Jobs) and from live objects: the storage of the StatefulSet's existing
  * volumeClaimTemplate (immutable: a larger spec.database.storage.size grows the
  * claim itself, through the builders' claim-resize entry).
  */
-function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan): BuildOptions {
-  const sts = live(ctx, "StatefulSet", obj, postgresqlName(obj)) as
+function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan): BuildOptions {
+  const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
+  const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
+  return {
+    served: plan.served,
+    ...(plan.job ? { migration: plan.job.stage } : {}),
+    ...(plan.staleJobs.length > 0 ? { staleMigrationJobs: plan.staleJobs } : {}),
+    ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
+    ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
+  };
+}
+
+/** Storage request of the first volumeClaimTemplate of the live StatefulSet `name`, if any. */
+function liveClaimTemplateStorage(ctx: ReconcileContext, obj: DefaultedDiscourse, name: string): string | undefined {
+  const sts = live(ctx, "StatefulSet", obj, name) as
     | { spec?: { volumeClaimTemplates?: Array<{ spec?: { resources?: { requests?: { storage?: unknown } } } }> } }
     | undefined;
   const storage = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage;
-  return {
-    ...(plan.appImage ? { appImage: plan.appImage } : {}),
-    ...(typeof storage === "string" ? { liveDatabaseClaimTemplateStorage: storage } : {}),
-  };
+  return typeof storage === "string" ? storage : undefined;
 }
 
 function live(ctx: ReconcileContext, kind: string, obj: DefaultedDiscourse, name: string): KubeObject | undefined {
   return ctx.store.get(kind, obj.metadata.namespace ?? "", name);
 }
 
-function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: VersionPlan, actions: ChildAction[], applyError: string | undefined): Parameters<typeof computeStatus>[1] {
-  const secret = actions.find((a) => a.kind === "Secret" && a.name === obj.spec.database.credentialsSecret);
+/** Kinds that expose the hostname: a forum whose hostname an older forum holds gets none. */
+const EXPOSURE_KINDS = new Set(["Ingress", "Route"]);
+
+function withoutObject(c: DesiredChild): DesiredChild {
+  return { ...c, object: null };
+}
+
+/**
+ * When an older forum holds `obj`'s hostname: a Warning Event naming it, and the message
+ * for the Degraded condition. @returns undefined when `obj` holds its hostname.
+ */
+async function hostnameConflict(ctx: ReconcileContext, obj: KubeObject): Promise<string | undefined> {
+  const holder = hostnameHolder(obj, ctx.discourses.list());
+  if (!holder) return undefined;
+  const message = `hostname ${hostnameOf(obj)} is held by the older Discourse ${holder.metadata.namespace ?? ""}/${holder.metadata.name}: this forum gets no Ingress or Route until it has a hostname of its own`;
+  await ctx.events.record(obj, "Warning", "HostnameConflict", message);
+  return message;
+}
+
+function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan, applyError: string | undefined): Parameters<typeof computeStatus>[1] {
   return {
     generation: obj.metadata.generation,
     hostname: obj.spec.hostname,
-    version: plan.version,
     desiredReplicas: obj.spec.replicas,
     ...(applyError ? { applyError } : {}),
-    ...(secret?.action === "missing" ? { credentialsMissing: secret.name } : {}),
     managedDatabase: !obj.spec.database.host,
     dbInitRequired: Boolean(obj.spec.database.host && obj.spec.database.adminSecret),
     postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
     dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
     web: live(ctx, "Deployment", obj, webName(obj)),
-    ...(plan.waitingFor ? { waitingForMigration: plan.waitingFor } : {}),
-    migrationFailed: plan.migrationFailed,
+    migration: plan,
   };
 }
 

@@ -6,9 +6,10 @@
  * the storage class must allow volume expansion).
  */
 import type { V1ObjectMeta } from "@kubernetes/client-node";
+import { DEFAULT_REDIS_VOLUME_SIZE } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { childLabels, COMPONENTS, ownerIdentity } from "./metadata.js";
-import { databaseClaimName } from "./names.js";
+import { databaseClaimName, redisClaimName } from "./names.js";
 
 /** A partial PVC apply configuration: metadata and the storage request only. */
 export interface ClaimResize {
@@ -34,5 +35,23 @@ export function buildDatabaseClaimResize(obj: DefaultedDiscourse): ClaimResize |
       labels: childLabels(obj, COMPONENTS.postgresql),
     },
     spec: { resources: { requests: { storage: String(obj.spec.database.storage.size) } } },
+  };
+}
+
+/**
+ * The same for the managed Redis volume `data-<name>-redis-0` (`redis.storage.size`), or
+ * null when Redis is external.
+ */
+export function buildRedisClaimResize(obj: DefaultedDiscourse): ClaimResize | null {
+  if (obj.spec.redis.host) return null;
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: {
+      name: redisClaimName(obj),
+      namespace: ownerIdentity(obj).namespace,
+      labels: childLabels(obj, COMPONENTS.redis),
+    },
+    spec: { resources: { requests: { storage: String(obj.spec.redis.storage?.size ?? DEFAULT_REDIS_VOLUME_SIZE) } } },
   };
 }

@@ -2,7 +2,8 @@
  * Job `<name>-db-init` (component `db-init`): on an external server, with the role of
  * `spec.database.adminSecret` (keys `username`, `password`), creates the role
  * `database.user` (password: key `password` of the credentials Secret), the database
- * `database.name` owned by it, and the extensions hstore and pg_trgm. Every step is
+ * `database.name` owned by it, and the extensions hstore, pg_trgm and vector
+ * (postgresql-init-configmap.ts, DISCOURSE_EXTENSIONS). Every step is
  * idempotent, so a retried or repeated run is harmless. Passwords reach psql through
  * secretKeyRef env and psql's `\getenv` (PostgreSQL 15+ clients), never through a
  * command line; identifiers and literals are quoted by format(%I, %L).
@@ -14,7 +15,9 @@ import { postgresImage } from "./images.js";
 import { childLabels, childMeta, COMPONENTS } from "./metadata.js";
 import { dbInitJobName } from "./names.js";
 import { extensionsSql } from "./postgresql-init-configmap.js";
-import { containerSecurityContext, podSecurityContext, POSTGRES_UID } from "./security.js";
+import { isOpenShift } from "./platform.js";
+import type { BuildOptions } from "./options.js";
+import { backendUid, containerSecurityContext, podSecurityContext, POSTGRES_UID } from "./security.js";
 
 /** The shell script of the db-init container. */
 export const DB_INIT_SCRIPT = [
@@ -54,7 +57,7 @@ function dbInitEnv(obj: DefaultedDiscourse, adminSecret: string, host: string): 
  * The db-init Job, or null unless the database is external (`database.host` set) and
  * `database.adminSecret` is given. Create it once; a Job's pod template is immutable.
  */
-export function buildDbInitJob(obj: DefaultedDiscourse): V1Job | null {
+export function buildDbInitJob(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Job | null {
   const { host, adminSecret } = obj.spec.database;
   if (!host || !adminSecret) return null;
   return {
@@ -69,7 +72,7 @@ export function buildDbInitJob(obj: DefaultedDiscourse): V1Job | null {
           restartPolicy: "Never",
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: podSecurityContext(POSTGRES_UID),
+          securityContext: podSecurityContext(backendUid(POSTGRES_UID, isOpenShift(obj, opts))),
           containers: [
             {
               name: "db-init",

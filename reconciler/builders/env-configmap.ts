@@ -2,8 +2,13 @@
  * ConfigMap `<name>-env`: the non-secret Discourse settings, read by web, sidekiq and the
  * migration Job through `envFrom`. Names follow Discourse's config/discourse_defaults.conf:
  * every setting `x` can be given as `DISCOURSE_X` in the environment (the convention
- * discourse_docker's templates rely on). Passwords are never here: they reach pods through
- * secretKeyRef (see discourse-env.ts).
+ * discourse_docker's templates rely on; discourse `app/models/global_setting.rb`
+ * EnvProvider reads `DISCOURSE_<KEY>`). Every name set here is in discourse_defaults.conf
+ * (db_host, db_port, db_name, db_username, hostname, developer_emails, redis_host,
+ * redis_port, smtp_address, smtp_port, smtp_user_name, smtp_domain, smtp_enable_start_tls,
+ * serve_static_assets) or in discourse_docker's samples (DISCOURSE_NOTIFICATION_EMAIL in
+ * `samples/standalone.yml`). Passwords are never here: they reach pods through secretKeyRef
+ * (discourse-pod.ts).
  */
 import { createHash } from "node:crypto";
 import type { V1ConfigMap } from "@kubernetes/client-node";
@@ -71,15 +76,29 @@ function userSettings(obj: DefaultedDiscourse): Record<string, string> {
 }
 
 /**
- * The settings, keys sorted. Base settings first (`RAILS_ENV=production`, and
- * `DISCOURSE_SERVE_STATIC_ASSETS=true` because no nginx sits in front of the app server in
- * these pods), then `spec.env` literals (which may override the base), then what the
- * operator owns (hostname, developer e-mails, database, Redis, SMTP), which always wins.
+ * Settings every forum gets, before `spec.env` (which may override them):
+ * - RAILS_ENV=production (discourse_docker `templates/web.template.yml` env);
+ * - DISCOURSE_SERVE_STATIC_ASSETS=true: Rails serves public/ (precompiled assets) itself,
+ *   there being no nginx in these pods (discourse `config/environments/production.rb`:
+ *   `config.public_file_server.enabled = GlobalSetting.serve_static_assets`; the default in
+ *   discourse_defaults.conf is false because upstream's nginx serves them);
+ * - RAILS_LOG_TO_STDOUT=1: the Rails logger writes to stdout, so `kubectl logs` shows it
+ *   (discourse `config/environments/production.rb`, added by discourse/discourse#18880).
+ */
+export const BASE_SETTINGS: Readonly<Record<string, string>> = {
+  RAILS_ENV: "production",
+  DISCOURSE_SERVE_STATIC_ASSETS: "true",
+  RAILS_LOG_TO_STDOUT: "1",
+};
+
+/**
+ * The settings, keys sorted: BASE_SETTINGS, then `spec.env` literals (which may override
+ * them), then what the operator owns (hostname, developer e-mails, database, Redis, SMTP),
+ * which always wins.
  */
 export function envSettings(obj: DefaultedDiscourse): Record<string, string> {
   const all: Record<string, string> = {
-    RAILS_ENV: "production",
-    DISCOURSE_SERVE_STATIC_ASSETS: "true",
+    ...BASE_SETTINGS,
     ...userSettings(obj),
     DISCOURSE_HOSTNAME: obj.spec.hostname,
     DISCOURSE_DEVELOPER_EMAILS: obj.spec.developerEmails.join(","),

@@ -14,15 +14,17 @@ import type {
   V1PersistentVolumeClaim,
   V1PodDisruptionBudget,
   V1Service,
+  V1ServiceAccount,
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
-import { buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
-import { buildDatabaseClaimResize, type ClaimResize } from "./database-claim.js";
+import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
+import { buildDatabaseClaimResize, buildRedisClaimResize, type ClaimResize } from "./database-claim.js";
 import { buildDbInitJob } from "./db-init-job.js";
 import { buildEnvConfigMap } from "./env-configmap.js";
 import { buildIngress } from "./ingress.js";
 import { buildMigrateJob } from "./migrate-job.js";
+import { codeAnnotations, specCode, withCode } from "./app-code.js";
 import * as N from "./names.js";
 import { buildNetworkPolicy, type NetworkPolicy } from "./network-policy.js";
 import type { BuildOptions } from "./options.js";
@@ -30,9 +32,10 @@ import { buildPodDisruptionBudget } from "./pod-disruption-budget.js";
 import { buildPostgresqlInitConfigMap } from "./postgresql-init-configmap.js";
 import { buildPostgresqlService } from "./postgresql-service.js";
 import { buildPostgresqlStatefulSet } from "./postgresql-statefulset.js";
-import { buildRedisDeployment } from "./redis-deployment.js";
 import { buildRedisService } from "./redis-service.js";
+import { buildRedisStatefulSet } from "./redis-statefulset.js";
 import { buildRoute, type Route } from "./route.js";
+import { buildDiscourseServiceAccount, buildSccRoleBinding, type RoleBinding } from "./scc-role-binding.js";
 import { buildSidekiqDeployment } from "./sidekiq-deployment.js";
 import { buildUploadsPvc } from "./uploads-pvc.js";
 import { buildWebDeployment } from "./web-deployment.js";
@@ -54,7 +57,9 @@ export type ChildObject =
   | V1Ingress
   | Route
   | V1PodDisruptionBudget
-  | NetworkPolicy;
+  | NetworkPolicy
+  | V1ServiceAccount
+  | RoleBinding;
 
 /**
  * How the runtime writes an entry:
@@ -70,7 +75,7 @@ export interface DesiredChild {
   kind: string;
   name: string;
   mode: ApplyMode;
-  /** Released (owner reference removed, labelled retained) rather than deleted under `deletionPolicy: Retain`. */
+  /** Kept under `deletionPolicy: Retain` (no owner reference while Retain; docs/deletion.md). */
   retainable: boolean;
   /**
    * The desired object, or null: the child must not exist (delete it when present).
@@ -83,27 +88,69 @@ export interface DesiredChild {
 
 type Entry = [apiVersion: string, kind: string, name: string, mode: ApplyMode, object: ChildObject | null];
 
+/**
+ * The migration Job the plan wants (created once, never updated), and a null entry (delete)
+ * for each stale migration Job. Without a wanted Job there is no entry: a Job that exists
+ * is left alone.
+ */
+function migrationJobs(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
+  const wanted: Entry[] = [];
+  if (opts.migration) {
+    const job = buildMigrateJob(obj, opts.migration);
+    wanted.push(["batch/v1", "Job", job.metadata?.name ?? "", "create", job]);
+  }
+  return [...wanted, ...(opts.staleMigrationJobs ?? []).map((name): Entry => ["batch/v1", "Job", name, "create", null])];
+}
+
+/**
+ * Web and sidekiq, built from the Discourse with the served code in place of the spec's
+ * (`opts.served`, see options.ts). Until that code's pre-deployment migration succeeded
+ * they have 0 replicas (no Discourse process starts on a database not migrated for it) and
+ * no code annotations; after, their replicas come from the spec and their metadata records
+ * the code (app-code.ts).
+ */
+function workloads(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
+  const served = opts.served ?? { code: specCode(obj), migrated: true };
+  const app = withCode(obj, served.code);
+  const input = served.migrated ? app : { ...app, spec: { ...app.spec, replicas: 0, sidekiq: { ...app.spec.sidekiq, replicas: 0 } } };
+  const web = buildWebDeployment(input, opts);
+  const sidekiq = buildSidekiqDeployment(input, opts);
+  if (served.migrated) {
+    for (const d of [web, sidekiq]) d.metadata = { ...d.metadata, annotations: { ...d.metadata?.annotations, ...codeAnnotations(served.code) } };
+  }
+  return [
+    ["apps/v1", "Deployment", N.webName(obj), "apply", web],
+    ["apps/v1", "Deployment", N.sidekiqName(obj), "apply", sidekiq],
+  ];
+}
+
 /** Every child of the Discourse, in apply order. */
 export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): DesiredChild[] {
   const entries: Entry[] = [
     // config
     ["v1", "Secret", credentialsSecretName(obj), "patchIfExists", buildCredentialsSecretAdoption(obj)],
+    ["v1", "Secret", N.appSecretsName(obj), "patchIfExists", buildAppSecretsAdoption(obj)],
     ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", buildEnvConfigMap(obj)],
     ["v1", "ConfigMap", N.postgresqlInitName(obj), "apply", buildPostgresqlInitConfigMap(obj)],
+    // identity (OpenShift: the SCC the Discourse pods need)
+    ["v1", "ServiceAccount", N.discourseServiceAccountName(obj), "apply", buildDiscourseServiceAccount(obj, opts)],
+    ["rbac.authorization.k8s.io/v1", "RoleBinding", N.sccRoleBindingName(obj), "apply", buildSccRoleBinding(obj, opts)],
     // storage
     ["v1", "PersistentVolumeClaim", N.uploadsClaimName(obj), "apply", buildUploadsPvc(obj)],
     ["v1", "PersistentVolumeClaim", N.databaseClaimName(obj), "patchIfExists", buildDatabaseClaimResize(obj)],
+    ["v1", "PersistentVolumeClaim", N.redisClaimName(obj), "patchIfExists", buildRedisClaimResize(obj)],
     // backends
     ["apps/v1", "StatefulSet", N.postgresqlName(obj), "apply", buildPostgresqlStatefulSet(obj, opts)],
     ["v1", "Service", N.postgresqlName(obj), "apply", buildPostgresqlService(obj)],
-    ["apps/v1", "Deployment", N.redisName(obj), "apply", buildRedisDeployment(obj)],
+    // the managed Redis was a Deployment before it kept its data: that one must not exist
+    ["apps/v1", "Deployment", N.redisName(obj), "apply", null],
+    ["apps/v1", "StatefulSet", N.redisName(obj), "apply", buildRedisStatefulSet(obj, opts)],
     ["v1", "Service", N.redisName(obj), "apply", buildRedisService(obj)],
     // migrations
-    ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj)],
-    ["batch/v1", "Job", N.migrateJobName(obj), "create", buildMigrateJob(obj)],
+    ["batch/v1", "Job", N.dbInitJobName(obj), "create", buildDbInitJob(obj, opts)],
+    ...migrationJobs(obj, opts),
     // workloads
-    ["apps/v1", "Deployment", N.webName(obj), "apply", buildWebDeployment(obj, opts)],
-    ["apps/v1", "Deployment", N.sidekiqName(obj), "apply", buildSidekiqDeployment(obj, opts)],
+    ...workloads(obj, opts),
     // services
     ["v1", "Service", N.webName(obj), "apply", buildWebService(obj)],
     // exposure
@@ -113,7 +160,13 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["policy/v1", "PodDisruptionBudget", N.webName(obj), "apply", buildPodDisruptionBudget(obj)],
     ["networking.k8s.io/v1", "NetworkPolicy", N.backendPolicyName(obj), "apply", buildNetworkPolicy(obj)],
   ];
-  const retainable = new Set([credentialsSecretName(obj), N.uploadsClaimName(obj), N.databaseClaimName(obj)]);
+  const retainable = new Set([
+    credentialsSecretName(obj),
+    N.appSecretsName(obj),
+    N.uploadsClaimName(obj),
+    N.databaseClaimName(obj),
+    N.redisClaimName(obj),
+  ]);
   return entries
     .filter(([, , , mode, object]) => mode !== "patchIfExists" || object !== null)
     .map(([apiVersion, kind, name, mode, object]) => ({
@@ -129,4 +182,5 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
 export * from "./names.js";
 export { childMeta, childName, selectorLabels, ownerReference, COMPONENTS } from "./metadata.js";
 export { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
-export { VERSION_LABEL } from "./migrate-job.js";
+export { REVISION_LABEL, STAGE_LABEL, VERSION_LABEL, type MigrationStage } from "./migrate-job.js";
+export * from "./app-code.js";

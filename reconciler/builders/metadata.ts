@@ -34,6 +34,7 @@ export const COMPONENTS = {
   migrations: "migrations",
   dbInit: "db-init",
   backend: "backend",
+  appSecrets: "app-secrets",
 } as const;
 export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
 
@@ -105,4 +106,17 @@ export function childMeta(obj: DefaultedDiscourse, component: Component, name: s
     labels: childLabels(obj, component),
     ownerReferences: [ownerReference(obj)],
   };
+}
+
+/**
+ * Metadata of a child that `deletionPolicy: Retain` keeps (claims, the operator's Secrets):
+ * the recommended labels always, the controller owner reference only under `Delete`.
+ * While the policy is `Retain` the child has no owner reference at all, so no cascade of
+ * the Discourse (background, foreground or orphan) lets the garbage collector take it;
+ * the reconciler finds it by its labels (docs/deletion.md).
+ */
+export function retainableMeta(obj: DefaultedDiscourse, component: Component, name: string): V1ObjectMeta {
+  const meta = childMeta(obj, component, name);
+  if (obj.spec.deletionPolicy !== "Delete") delete meta.ownerReferences;
+  return meta;
 }

@@ -1,15 +1,34 @@
-/** Facts the runtime passes to the builders; everything else comes from the Discourse. */
+/** Facts and decisions the runtime passes to the builders; everything else comes from the Discourse. */
 import type { V1DeploymentStrategy } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
+import type { AppCode } from "./app-code.js";
+import type { MigrationStage } from "./migrate-job.js";
+
+/**
+ * What web and sidekiq run, as the migration plan (reconciler/steps/plan-migrations.ts)
+ * decided it.
+ */
+export interface ServedCode {
+  /**
+   * The code of web and sidekiq: the spec's, or, while a newer revision migrates, the code
+   * that runs now (pods roll to new code only after its pre-deployment migration).
+   */
+  code: AppCode;
+  /**
+   * Whether the pre-deployment migration of `code` succeeded. Only then do web and sidekiq
+   * get their replicas and the code annotations (app-code.ts); before the first migration
+   * of a forum they exist with 0 replicas.
+   */
+  migrated: boolean;
+}
 
 export interface BuildOptions {
-  /**
-   * Image the web and sidekiq Deployments run. Defaults to `spec.image`. The runtime
-   * passes the image that is live now while the migration Job of `spec.version` has not
-   * succeeded yet, so pods roll to a new version only after its migrations ran. The
-   * migration Job always uses `spec.image`.
-   */
-  appImage?: string;
+  /** Defaults to the spec's code, migrated: a forum at rest. */
+  served?: ServedCode;
+  /** The migration Job the plan wants now, if any (a Job of the spec's code). */
+  migration?: MigrationStage;
+  /** Migration Jobs to delete: finished Jobs of revisions that no longer run. */
+  staleMigrationJobs?: string[];
   /**
    * Storage request of the volumeClaimTemplate in the live StatefulSet `<name>-postgresql`,
    * when that exists. volumeClaimTemplates are immutable (an update changing them is
@@ -17,11 +36,21 @@ export interface BuildOptions {
    * reaches the volume through buildDatabaseClaimResize() instead.
    */
   liveDatabaseClaimTemplateStorage?: string;
+  /** The same for the live StatefulSet `<name>-redis` (its data volume). */
+  liveRedisClaimTemplateStorage?: string;
+  /**
+   * The cluster is OpenShift (it serves `security.openshift.io/v1`): pods must pass the
+   * `restricted-v2` SCC. Unset: derived from `spec.ingress.kind` (see platform.ts).
+   */
+  openShift?: boolean;
 }
 
-/** The image of web and sidekiq: `opts.appImage`, else `spec.image`. */
-export function appImage(obj: DefaultedDiscourse, opts: BuildOptions): string {
-  return opts.appImage ?? obj.spec.image;
+/**
+ * The image of web and sidekiq: `spec.image` of the Discourse they are built from, which
+ * index.ts gives them with the served code in place of the spec's (ServedCode).
+ */
+export function appImage(obj: DefaultedDiscourse, _opts: BuildOptions): string {
+  return obj.spec.image;
 }
 
 /**

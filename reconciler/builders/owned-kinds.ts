@@ -24,6 +24,8 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: "route.openshift.io/v1", kind: "Route", plural: "routes", optional: true },
   { apiVersion: "policy/v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", optional: false },
   { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", optional: false },
+  { apiVersion: "v1", kind: "ServiceAccount", plural: "serviceaccounts", optional: false },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", optional: false },
 ];
 
 /**

@@ -5,10 +5,19 @@
  * - Role and database: POSTGRES_USER = `database.user`, POSTGRES_DB = `database.name`
  *   (the same spec fields the ConfigMap gives Discourse, so both always agree),
  *   POSTGRES_PASSWORD from key `password` of the credentials Secret.
+ * - Image: postgresImage() (pgvector's build of the official image, or `database.image`).
  * - Data: volumeClaimTemplate `data` (`database.storage`). Images before 18 keep data in
- *   /var/lib/postgresql/data; the volume is mounted there and PGDATA is a subdirectory, so
- *   a file system's lost+found does not stop initdb. From 18 the image keeps data in
- *   /var/lib/postgresql/<major>/docker and the volume is mounted at /var/lib/postgresql.
+ *   /var/lib/postgresql/data (docker-library/postgres `17/bookworm/Dockerfile`:
+ *   `ENV PGDATA /var/lib/postgresql/data`, `VOLUME` there); the volume is mounted there and
+ *   PGDATA is a subdirectory, so a file system's lost+found does not stop initdb. From 18
+ *   the image keeps data in /var/lib/postgresql/18/docker and declares
+ *   `VOLUME /var/lib/postgresql` (`18/bookworm/Dockerfile`); the volume is mounted at
+ *   /var/lib/postgresql and PGDATA is the image's.
+ * - Shutdown: the image's STOPSIGNAL is SIGINT, PostgreSQL's fast shutdown
+ *   (docker-library/postgres `Dockerfile`, with the advice to give it more than the
+ *   runtime's default 10 s before SIGKILL). A preStop hook runs `pg_ctl stop -m fast` and
+ *   waits up to PG_STOP_TIMEOUT_SECONDS whatever signal the runtime would send;
+ *   terminationGracePeriodSeconds leaves 10 s more before the kill.
  * - The claim follows `deletionPolicy` through persistentVolumeClaimRetentionPolicy:
  *   `Delete` lets the StatefulSet controller delete it with the StatefulSet, `Retain`
  *   leaves it (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention).
@@ -22,7 +31,18 @@ import { postgresImage } from "./images.js";
 import { childLabels, childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { POSTGRESQL_VOLUME, postgresqlInitName, postgresqlName } from "./names.js";
 import type { BuildOptions } from "./options.js";
-import { containerSecurityContext, podSecurityContext, POSTGRES_UID } from "./security.js";
+import { isOpenShift } from "./platform.js";
+import { backendUid, containerSecurityContext, podSecurityContext, POSTGRES_UID } from "./security.js";
+
+/** Seconds `pg_ctl stop -m fast` waits for the server to stop in the preStop hook. */
+export const PG_STOP_TIMEOUT_SECONDS = 50;
+/** Seconds between the pod's termination and SIGKILL: the stop timeout plus 10 s. */
+export const POSTGRES_TERMINATION_GRACE_SECONDS = PG_STOP_TIMEOUT_SECONDS + 10;
+/**
+ * preStop command: fast shutdown of the server of $PGDATA (set by the image or by the pod),
+ * waiting for it. A server already stopped is not an error for the hook.
+ */
+export const PG_FAST_STOP_SCRIPT = `pg_ctl stop -D "$PGDATA" -m fast -w -t ${PG_STOP_TIMEOUT_SECONDS} || true`;
 
 /** Where the data volume is mounted and PGDATA (undefined: the image's default). */
 export function postgresDataLayout(major: string): { mountPath: string; pgdata?: string } {
@@ -60,6 +80,7 @@ function postgresContainer(obj: DefaultedDiscourse): V1Container {
     readinessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5 },
     livenessProbe: { exec: { command: isReady }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "2Gi" } },
+    lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", PG_FAST_STOP_SCRIPT] } } },
     volumeMounts: mounts,
     securityContext: containerSecurityContext(),
   };
@@ -101,8 +122,8 @@ export function buildPostgresqlStatefulSet(obj: DefaultedDiscourse, opts: BuildO
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: podSecurityContext(POSTGRES_UID),
-          terminationGracePeriodSeconds: 60,
+          securityContext: podSecurityContext(backendUid(POSTGRES_UID, isOpenShift(obj, opts))),
+          terminationGracePeriodSeconds: POSTGRES_TERMINATION_GRACE_SECONDS,
           containers: [postgresContainer(obj)],
           volumes: [
             { name: "init", configMap: { name: postgresqlInitName(obj) } },

@@ -1,10 +1,10 @@
 /**
  * PersistentVolumeClaim `<name>-uploads` (component `uploads`): local uploads of web and
- * sidekiq. Released, not deleted, under `deletionPolicy: Retain`.
+ * sidekiq. Kept under `deletionPolicy: Retain`: owned by the Discourse only under `Delete`.
  */
 import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
-import { childMeta, COMPONENTS } from "./metadata.js";
+import { COMPONENTS, retainableMeta } from "./metadata.js";
 import { uploadsClaimName } from "./names.js";
 
 /**
@@ -17,7 +17,7 @@ export function buildUploadsPvc(obj: DefaultedDiscourse): V1PersistentVolumeClai
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: childMeta(obj, COMPONENTS.uploads, uploadsClaimName(obj)),
+    metadata: retainableMeta(obj, COMPONENTS.uploads, uploadsClaimName(obj)),
     spec: {
       accessModes: [u.accessMode],
       volumeMode: "Filesystem",

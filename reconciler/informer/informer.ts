@@ -5,8 +5,11 @@
  *
  * The informer of @kubernetes/client-node stops on errors and can stall
  * silently, so this one (like client-go's reflector):
- * - restarts a failed list or watch with exponential backoff (200 ms to 30 s);
- * - relists after `410 Gone` (the resourceVersion was compacted away);
+ * - restarts a failed list or watch with exponential backoff (200 ms to 30 s) and jitter,
+ *   so many informers (or replicas) that failed together do not retry together;
+ * - relists after `410 Gone` (the resourceVersion was compacted away): at once the first
+ *   time, with the same jittered backoff when 410s repeat before a watch succeeded;
+ * - every LIST page has a deadline (the client's request timeout, src/kube/deadline-http.ts);
  * - keeps objects without managedFields and the last-applied annotation (`stripForCache`),
  *   handing handlers the same stripped copy the cache holds;
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
@@ -38,6 +41,11 @@ export interface InformerOptions {
 }
 
 class GoneError extends Error {}
+
+/** `ms` spread over [ms/2, ms): client-go's wait.Jitter spirit, without exceeding the cap. */
+export function jittered(ms: number, random: () => number = Math.random): number {
+  return Math.floor(ms / 2 + (random() * ms) / 2);
+}
 
 function isGone(err: unknown): boolean {
   if (err instanceof GoneError || statusCode(err) === 410) return true;
@@ -101,16 +109,21 @@ export class Informer {
         if (!this.resourceVersion) await this.relist();
         await this.watchOnce();
         this.backoff.forget("w");
+        this.backoff.forget("gone");
       } catch (err) {
         if (this.stopped) break;
         if (isGone(err)) {
           this.counts.gone++;
-          this.opts.logger.info({ kind: this.opts.kind }, "watch expired (410 Gone): relisting");
           this.resourceVersion = "";
+          // The first 410 relists at once; repeated ones (no watch succeeded in between) back off.
+          const delay = this.backoff.retries("gone") === 0 ? 0 : jittered(this.backoff.when("gone"));
+          if (delay === 0) this.backoff.when("gone");
+          this.opts.logger.info({ kind: this.opts.kind, retryInMs: delay }, "watch expired (410 Gone): relisting");
+          if (delay > 0) await this.sleep(delay);
           continue;
         }
         this.counts.errors++;
-        const delay = this.backoff.when("w");
+        const delay = jittered(this.backoff.when("w"));
         this.opts.logger.warn({ kind: this.opts.kind, retryInMs: delay, err: describeError(err) }, "list/watch failed: retrying");
         await this.sleep(delay);
       }
@@ -189,6 +202,7 @@ export class Informer {
   /** Runs one watch until the server ends it, it fails, stalls or the informer stops. */
   private async watchOnce(): Promise<void> {
     this.counts.watches++;
+    this.opts.client.permit("watch", this.opts.apiVersion, this.opts.kind);
     const t = resourceType(this.opts.apiVersion, this.opts.kind);
     const min = this.opts.watchTimeoutSeconds ?? 60;
     const query = {

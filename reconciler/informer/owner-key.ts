@@ -30,6 +30,8 @@ export function discourseChanged(obj: KubeObject, old: KubeObject | undefined): 
 }
 
 interface StatusView {
+  replicas?: unknown;
+  availableReplicas?: unknown;
   readyReplicas?: unknown;
   updatedReplicas?: unknown;
   observedGeneration?: unknown;
@@ -40,15 +42,16 @@ interface StatusView {
 }
 
 /**
- * The part of a child's status the reconciler reads: ready and updated replicas
- * and observedGeneration (Deployment, StatefulSet), succeeded/failed and
+ * The part of a child's status the reconciler reads: replicas, available, ready and
+ * updated replicas and observedGeneration (Deployment, StatefulSet: a rollout is
+ * complete when the last old pod is gone, which the post-deployment migration waits for), succeeded/failed and
  * conditions (Jobs), phase (claims, which grow only once Bound). Timestamps are
  * left out, so a controller's heartbeat on a condition is no change.
  */
 function statusView(obj: KubeObject): string {
   const s = ((obj as { status?: StatusView }).status ?? {});
   const conditions = (s.conditions ?? []).map((c) => [c.type, c.status]);
-  return JSON.stringify([s.readyReplicas, s.updatedReplicas, s.observedGeneration, s.succeeded, s.failed, s.phase, conditions]);
+  return JSON.stringify([s.replicas, s.availableReplicas, s.readyReplicas, s.updatedReplicas, s.observedGeneration, s.succeeded, s.failed, s.phase, conditions]);
 }
 
 /** Everything but status and resourceVersion: spec, data and metadata a user (or drift) can change. */

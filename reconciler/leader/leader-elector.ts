@@ -7,9 +7,21 @@
  * `retryPeriodMs` and gives up leading when it could not renew for
  * `renewDeadlineMs`; a graceful stop releases the Lease so a follower takes
  * over at once. Writes use optimistic concurrency (resourceVersion).
+ *
+ * Fencing (the elector is the reconciler client's WriteFence): a renewal counts
+ * from the moment its request was sent, and the leader steps down as soon as
+ * `renewDeadlineMs` passed since the last successful one, by a timer, even
+ * while a renewal hangs (a half-open connection; every request also has a
+ * deadline, src/kube/deadline-http.ts). From then on no write is sent
+ * (`mayWrite()`), and the term's AbortSignal cancels the requests in flight.
+ * Since a follower takes over only `leaseDurationMs` after it saw the last
+ * renewal, and the renew deadline is shorter, the old leader has stopped
+ * writing before another can start. (A request already on the wire cannot be
+ * called back; the API server has no fencing tokens.)
  */
+import { setMaxListeners } from "node:events";
 import type { Logger } from "../../src/log.js";
-import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
+import { describeError, statusCode, type KubeClient, type KubeObject, type WriteFence } from "../client/kube-client.js";
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -35,8 +47,8 @@ interface LeaseSpec {
 
 const microTime = (d: Date): string => d.toISOString().replace("Z", "000Z");
 
-/** See the file comment. Call `run(onStarted, onStopped)`; `stop()` releases. */
-export class LeaderElector {
+/** See the file comment. Call `start(onStarted, onStopped)`; `stop()` releases. */
+export class LeaderElector implements WriteFence {
   readonly identity: string;
   private readonly leaseName: string;
   private readonly durationMs: number;
@@ -48,8 +60,11 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private term: AbortController | null = null;
+  private onStopped: () => void = () => undefined;
 
   constructor(private readonly client: KubeClient, private readonly opts: LeaderElectionOptions, private readonly logger: Logger) {
     this.identity = opts.identity ?? `${process.env.HOSTNAME ?? "discourse-operator"}-${Math.random().toString(36).slice(2, 8)}`;
@@ -63,15 +78,44 @@ export class LeaderElector {
     return this.leading;
   }
 
+  /** WriteFence: leading, and the last renewal is younger than the renew deadline. */
+  mayWrite(): boolean {
+    return this.leading && Date.now() - this.lastRenew < this.renewDeadlineMs;
+  }
+
+  /** WriteFence: aborts when the current term ends. */
+  termSignal(): AbortSignal | undefined {
+    return this.term?.signal;
+  }
+
   /** Starts campaigning; `onStarted` runs on becoming leader, `onStopped` on losing the lease. */
   start(onStarted: () => void, onStopped: () => void): void {
-    this.loop ??= this.campaign(onStarted, onStopped);
+    this.onStopped = onStopped;
+    this.loop ??= this.campaign(onStarted);
+  }
+
+  /** Ends the term: no more writes, in-flight requests cancelled, `onStopped` called. Idempotent. */
+  private stepDown(why: string): void {
+    clearTimeout(this.deadlineTimer);
+    if (!this.leading) return;
+    this.leading = false;
+    this.term?.abort();
+    this.term = null;
+    this.logger.warn({ identity: this.identity, lease: this.leaseName }, `lost leadership: ${why}`);
+    this.onStopped();
+  }
+
+  private renewed(at: number): void {
+    this.lastRenew = at;
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(() => this.stepDown(`no renewal within the renew deadline (${this.renewDeadlineMs} ms)`), Math.max(0, at + this.renewDeadlineMs - Date.now()));
   }
 
   /** Stops campaigning and, when leading, releases the Lease (holderIdentity cleared). */
   async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.deadlineTimer);
     this.wake?.();
     await this.loop;
     if (release && this.leading) {
@@ -85,30 +129,36 @@ export class LeaderElector {
       }
     }
     this.leading = false;
+    this.term?.abort();
+    this.term = null;
   }
 
   private ref(): { apiVersion: string; kind: string; namespace: string; name: string } {
     return { apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: this.opts.namespace, name: this.leaseName };
   }
 
-  private async campaign(onStarted: () => void, onStopped: () => void): Promise<void> {
+  private async campaign(onStarted: () => void): Promise<void> {
     while (!this.stopped) {
       let ok = false;
+      const sentAt = Date.now();
       try {
         ok = await this.tryAcquireOrRenew();
       } catch (err) {
         this.logger.debug({ err: describeError(err) }, "lease attempt failed");
       }
-      const now = Date.now();
-      if (ok) this.lastRenew = now;
-      if (ok && !this.leading) {
-        this.leading = true;
-        this.logger.info({ identity: this.identity, lease: this.leaseName }, "became leader");
-        onStarted();
-      } else if (!ok && this.leading && now - this.lastRenew > this.renewDeadlineMs) {
-        this.leading = false;
-        this.logger.warn({ identity: this.identity, lease: this.leaseName }, "lost leadership: could not renew the lease");
-        onStopped();
+      if (this.stopped) break;
+      if (ok && Date.now() - sentAt < this.renewDeadlineMs) {
+        this.renewed(sentAt);
+        if (!this.leading) {
+          this.leading = true;
+          this.term = new AbortController();
+          // Every request of the term listens on its signal: no listener limit.
+          setMaxListeners(0, this.term.signal);
+          this.logger.info({ identity: this.identity, lease: this.leaseName }, "became leader");
+          onStarted();
+        }
+      } else if (this.leading && Date.now() - this.lastRenew >= this.renewDeadlineMs) {
+        this.stepDown("could not renew the lease");
       }
       await new Promise<void>((r) => {
         this.wake = r;

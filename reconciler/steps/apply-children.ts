@@ -2,10 +2,11 @@
  * Apply or delete every child of the desired state, phase by phase; the
  * children of one phase are independent and written at the same time:
  *
- * 1. config and storage: the credentials Secret (adoption), the ConfigMaps and
- *    the claims, which the pods of the next phases reference;
- * 2. backends and migrations: the PostgreSQL StatefulSet and Service, the Redis
- *    Deployment and Service, the db-init and migration Jobs;
+ * 1. config, identity and storage: the credentials Secret (adoption), the
+ *    ConfigMaps, the OpenShift ServiceAccount and its SCC RoleBinding, and the
+ *    claims, which the pods of the next phases reference;
+ * 2. backends and migrations: the PostgreSQL and Redis StatefulSets and
+ *    Services, the db-init and migration Jobs;
  * 3. workloads, services, exposure and policies: web and sidekiq, the web
  *    Service, Ingress or Route, PodDisruptionBudget, NetworkPolicy. The
  *    migration Job of a new version is written before web and sidekiq (API.md:
@@ -28,7 +29,7 @@ export interface ChildrenResult {
 }
 
 /** Kinds of phase 1, whatever their name. */
-const CONFIG_KINDS = new Set(["Secret", "ConfigMap", "PersistentVolumeClaim"]);
+const CONFIG_KINDS = new Set(["Secret", "ConfigMap", "ServiceAccount", "RoleBinding", "PersistentVolumeClaim"]);
 /** Kinds of phase 2, whatever their name. */
 const BACKEND_KINDS = new Set(["StatefulSet", "Job"]);
 /** Kinds of phase 2 when named `<forum>-<suffix>` (the managed backends). */

@@ -14,13 +14,33 @@ export const SINGULAR = "discourse";
 export const SHORT_NAME = "dsc";
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
 
-/** The Discourse release the operator runs when `spec.version` is left out. */
-export const DEFAULT_DISCOURSE_VERSION = "3.5.2";
-/** Image repository the image is derived from: `<repository>:<version>`. */
+/**
+ * The Discourse release the operator runs when `spec.version` is left out: 2026.1.1, a patch
+ * of the 2026.1 Extended Support Release. discourse_docker
+ * `.github/workflows/push-web-only.yml` builds the web-only image every day from the `latest`
+ * and `esr` branches of discourse/discourse and tags it `discourse/discourse:<version>`, the
+ * version being `Discourse::VERSION::STRING` of that branch (discourse `lib/version.rb`);
+ * the workflow has pushed the `esr` branch since February 2026 (discourse_docker 68bd7a4),
+ * and 2026.1.1 was the ESR patch from 2026-02-26, so that tag was published.
+ */
+export const DEFAULT_DISCOURSE_VERSION = "2026.1.1";
+/**
+ * Image repository the image is derived from: `<repository>:<version>` (the web-only image
+ * discourse_docker's push-web-only workflow publishes as `discourse/discourse`).
+ */
 export const DEFAULT_IMAGE_REPOSITORY = "docker.io/discourse/discourse";
 /** Managed PostgreSQL major version when `spec.database.version` is left out. */
 export const DEFAULT_POSTGRES_VERSION = "17";
 export const POSTGRES_VERSIONS = ["15", "16", "17", "18"] as const;
+/**
+ * The managed PostgreSQL image: pgvector's image, the official postgres image of one major
+ * with the extension `vector` built in (pgvector `Dockerfile`: `FROM postgres:$PG_MAJOR-…`;
+ * `README.md` "Docker": tags `<pgvector version>-pg<major>`, published for 13 to 18).
+ */
+export const PGVECTOR_IMAGE_REPOSITORY = "docker.io/pgvector/pgvector";
+export const PGVECTOR_VERSION = "0.8.6";
+/** Size of the managed Redis data volume when `spec.redis.storage.size` is left out. */
+export const DEFAULT_REDIS_VOLUME_SIZE = "1Gi";
 /** Floating tags that `spec.version` rejects: they do not name one release. */
 export const FLOATING_TAGS = ["latest", "stable", "beta", "esr", "tests-passed"] as const;
 

@@ -25,14 +25,28 @@ import {
   DEFAULT_DISCOURSE_VERSION,
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_POSTGRES_VERSION,
+  DEFAULT_REDIS_VOLUME_SIZE,
+  PGVECTOR_IMAGE_REPOSITORY,
+  PGVECTOR_VERSION,
   POSTGRES_VERSIONS,
   PHASES,
 } from "./constants.js";
 
 /** DNS-1123 subdomain with at least one dot (a fully qualified host name). */
 export const HOSTNAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$";
-/** A concrete release: 3.4.2, 2026.7.0, with an optional -suffix. */
-export const VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?$";
+/**
+ * A concrete release as discourse `lib/version.rb` writes `Discourse::VERSION::STRING`:
+ * `MAJOR.MINOR.TINY`, before November 2025 with an optional `.betaN` (its VERSION_REGEXP),
+ * then an optional `-suffix` (its DEV part, e.g. `2026.3.0-latest` on the latest branch):
+ * 3.4.2, 3.5.0.beta1, 2026.1.1, 2026.3.0-latest.
+ */
+export const VERSION_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+(\\.beta[0-9]+)?(-[0-9A-Za-z][0-9A-Za-z.-]*)?$";
+/**
+ * Longest spec.version accepted by the schema. The form of a release is
+ * checked by the validating webhook (webhooks/validation/rules/version.ts), not
+ * by a CRD pattern, so that a floating tag is answered in words.
+ */
+export const MAX_VERSION_LENGTH = 64;
 /** Unquoted PostgreSQL identifier (https://www.postgresql.org/docs/current/sql-syntax-lexical.html). */
 export const PG_IDENTIFIER_PATTERN = "^[a-z_][a-z0-9_$]*$";
 /** Kubernetes resource.Quantity, as the apiserver parses it. */
@@ -179,6 +193,16 @@ export const DatabaseSpec = Type.Object(
       default: DEFAULT_POSTGRES_VERSION,
       description: `Managed database only: PostgreSQL major version, 15 to 18. Defaults to ${DEFAULT_POSTGRES_VERSION}.`,
     })),
+    image: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        description:
+          "Managed database only: the PostgreSQL image, e.g. a mirror. It must be an image of spec.database.version " +
+          "that brings the pgvector extension `vector` (Discourse creates it in a migration). " +
+          `Defaults to ${PGVECTOR_IMAGE_REPOSITORY}:${PGVECTOR_VERSION}-pg<spec.database.version>.`,
+      }),
+    ),
     storage: Type.Optional(Storage("managed database")),
   },
   { description: "The PostgreSQL database of the forum." },
@@ -198,6 +222,20 @@ export const RedisSpec = Type.Object(
       description: "Redis port (DISCOURSE_REDIS_PORT). Defaults to 6379.",
     })),
     passwordSecret: Type.Optional(SecretKeySelector("Secret key holding the Redis password (DISCOURSE_REDIS_PASSWORD).", "password")),
+    storage: Type.Optional(
+      Type.Object(
+        {
+          size: Type.Optional(
+            Quantity(
+              "Managed Redis only: requested size of the Redis data volume (queued Sidekiq jobs); " +
+                `may grow, never shrink. Defaults to ${DEFAULT_REDIS_VOLUME_SIZE}.`,
+              { default: DEFAULT_REDIS_VOLUME_SIZE },
+            ),
+          ),
+        },
+        { description: "The managed Redis data volume." },
+      ),
+    ),
   },
   { description: "The Redis the forum uses for caching and Sidekiq queues." },
 );
@@ -284,7 +322,8 @@ export const DiscourseSpec = Type.Object(
         "unique across all Discourse objects in the cluster.",
     }),
     version: Type.Optional(Type.String({
-      pattern: VERSION_PATTERN,
+      minLength: 1,
+      maxLength: MAX_VERSION_LENGTH,
       default: DEFAULT_DISCOURSE_VERSION,
       description:
         "Discourse release, e.g. 3.4.2 or 2026.7.0 (floating tags such as latest are rejected). A lower version is " +
@@ -401,7 +440,10 @@ export const DiscourseStatus = Type.Object(
     ),
     phase: Type.Optional(Type.String({ enum: [...PHASES], description: "Summary: Pending, Provisioning, Running, Upgrading, Degraded or Paused." })),
     url: Type.Optional(Type.String({ description: "URL of the forum, https://<spec.hostname>." })),
-    version: Type.Optional(Type.String({ description: "Discourse version running now." })),
+    version: Type.Optional(Type.String({ description: "Discourse version web and sidekiq run now, once its database migrations ran; absent before the first migration succeeded." })),
+    revision: Type.Optional(Type.String({
+      description: "Code revision web and sidekiq run now: a hash of version, image and plugins (name, repository, ref). A new revision runs only after its pre-deployment migrations; absent before the first migration succeeded.",
+    })),
     readyReplicas: Type.Optional(Type.Integer({ description: "Web pods ready to serve." })),
   },
   { description: "Observed state of the forum, written by the reconciler." },

@@ -52,9 +52,11 @@ export interface DefaultedSpec {
     adminSecret?: string;
     sslMode: SslMode;
     version: string;
+    /** Managed only; when absent the builders derive the pgvector image of `version`. */
+    image?: string;
     storage: { size: Quantity; storageClassName?: string };
   };
-  redis: { host?: string; port: number; passwordSecret?: SecretKeyRef };
+  redis: { host?: string; port: number; passwordSecret?: SecretKeyRef; storage?: { size: Quantity } };
   smtp?: {
     host: string;
     port: number;

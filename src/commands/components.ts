@@ -3,11 +3,13 @@
  * `webhook`, `reconciler` and `run` commands.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { ClusterAccess } from "../kube/cluster-access.js";
+import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { ReconcilerHandle } from "../../reconciler/controller.js";
 import type { Shard } from "../../reconciler/shard/shard.js";
+import type { CallerPolicy } from "../../webhooks/server/callers.js";
+import type { ClusterAccess } from "../kube/cluster-access.js";
 import type { RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
 import { startProbeServer } from "../http/probe-server.js";
@@ -19,15 +21,37 @@ export interface WebhookFlags {
   certDir?: string;
   certSecret?: string;
   urlHost?: string;
+  /** PEM file of the CA that signs the apiserver's webhook client certificate (callers.ts). */
+  clientCa?: string;
+  /** Common names accepted from that CA, comma-separated; any when absent. */
+  clientCn?: string;
+  /** Take every caller as the API server (only where a NetworkPolicy lets only the control plane reach the port). */
+  trustNetwork?: boolean;
+}
+
+/**
+ * The caller policy of the flags (webhooks/server/callers.ts): --client-ca
+ * verifies client certificates, --trust-network trusts the network, neither
+ * trusts nobody (no request creates a Secret).
+ * @param fallback - the policy when neither flag is given (`run` on a local control plane).
+ * @throws Error when both are given, or the CA file cannot be read.
+ */
+export function callerPolicy(flags: WebhookFlags, fallback?: CallerPolicy): CallerPolicy {
+  if (flags.clientCa && flags.trustNetwork) throw new Error("--client-ca and --trust-network exclude each other");
+  if (flags.trustNetwork) return { mode: "trusted-network" };
+  if (!flags.clientCa) return fallback ?? { mode: "untrusted" };
+  const commonNames = (flags.clientCn ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
+  return { mode: "client-certificate", ca: readFileSync(flags.clientCa, "utf8"), ...(commonNames.length > 0 ? { commonNames } : {}) };
 }
 
 /**
  * Starts the admission webhook: certificates from a Secret (--cert-secret, in
  * the pod's namespace) or a folder (--cert-dir), HTTPS on --webhook-port; with
  * --url-host the webhook configurations are (re)registered in url mode,
- * otherwise only their caBundle is injected.
+ * otherwise only their caBundle is injected; --client-ca / --trust-network
+ * say who may cause side effects (callerPolicy).
  */
-export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags): Promise<RunningWebhook> {
+export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags, fallbackCallers?: CallerPolicy): Promise<RunningWebhook> {
   // Loaded here, not at the top: a reconciler process never loads the webhook stack.
   const [{ CoreV1Api }, { FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
     import("@kubernetes/client-node"),
@@ -49,6 +73,7 @@ export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags)
     ...(urlHost ? { host: urlHost } : {}),
     endpoint: urlHost ? (port: number) => urlEndpoint(port, urlHost) : null,
     certificates: { dnsNames: [...serviceDnsNames(WEBHOOK_SERVICE_NAME, namespace), "localhost"] },
+    callers: callerPolicy(flags, fallbackCallers),
   });
   logger.info({ component: "webhook", port: running.port }, `admission webhook serving HTTPS on port ${running.port}`);
   return running;

@@ -10,15 +10,32 @@ import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME, WEBHOOK_POR
 import type { LocalCluster } from "../envtest/cluster.js";
 import { clusterConfigured } from "../kube/config.js";
 import { logger } from "../log.js";
-import { onShutdown, startProbes, startReconcilerComponent, startWebhookComponent } from "./components.js";
+import { readFileSync } from "node:fs";
+import type { CallerPolicy } from "../../webhooks/server/callers.js";
+import { onShutdown, startProbes, startReconcilerComponent, startWebhookComponent, type WebhookFlags } from "./components.js";
 import { kubeConfigFrom, parsePort } from "./options.js";
 import { withReconcilerOptions, type ReconcilerCliOptions } from "./reconciler.js";
 
-interface RunOptions extends ReconcilerCliOptions {
+interface RunOptions extends ReconcilerCliOptions, WebhookFlags {
   localIfNoCluster: boolean;
   install: boolean;
   webhookPort: number;
   certDir: string;
+}
+
+/**
+ * With the webhook registered in url mode on this machine, the apiserver is
+ * the local control plane (or one configured like it): its webhook client
+ * certificate is signed by the cluster's CA with the CN of
+ * src/envtest/admission-client.ts. An apiserver that presents none only
+ * loses the webhook's side effects (the reconciler generates the credentials).
+ */
+async function localApiserverCallers(kc: KubeConfig): Promise<CallerPolicy | undefined> {
+  const cluster = kc.getCurrentCluster();
+  const ca = cluster?.caData ? Buffer.from(cluster.caData, "base64").toString("utf8") : cluster?.caFile ? readFileSync(cluster.caFile, "utf8") : "";
+  if (!ca) return undefined;
+  const { ADMISSION_CLIENT_CN } = await import("../envtest/admission-client.js");
+  return { mode: "client-certificate", ca, commonNames: [ADMISSION_CLIENT_CN] };
 }
 
 async function connect(opts: RunOptions): Promise<{ kc: KubeConfig; local: LocalCluster | null }> {
@@ -51,7 +68,10 @@ export function runCommand(): Command {
       .option("--local-if-no-cluster", "start the local control plane when no cluster is configured", false)
       .option("--install", "install the CRD and register the webhooks in url mode (implied on the local control plane)", false)
       .option("--webhook-port <port>", "HTTPS port of the webhooks", parsePort, WEBHOOK_PORT)
-      .option("--cert-dir <dir>", "folder keeping the webhook's CA and certificate", "certs/local"),
+      .option("--cert-dir <dir>", "folder keeping the webhook's CA and certificate", "certs/local")
+      .option("--client-ca <file>", "PEM CA of the apiserver's webhook client certificate (default with --install: the cluster's CA, CN of the local control plane)")
+      .option("--client-cn <names>", "comma-separated common names accepted from --client-ca (default: any)")
+      .option("--trust-network", "take every caller as the apiserver (the port must be reachable by the control plane only)", false),
   )
     .option("--metrics-bind-address <addr>", "plain-HTTP /healthz, /readyz, /metrics; 0 disables", "0")
     .action(async (opts: RunOptions) => {
@@ -62,7 +82,8 @@ export function runCommand(): Command {
         await installCrd(kc);
         logger.info("installed the Discourse CRD");
       }
-      const webhook = await startWebhookComponent(kc, { ...opts, ...(install ? { urlHost: "127.0.0.1" } : {}) });
+      const fallback = install ? await localApiserverCallers(kc) : undefined;
+      const webhook = await startWebhookComponent(kc, { ...opts, ...(install ? { urlHost: "127.0.0.1" } : {}) }, fallback);
       const reconciler = await startReconcilerComponent(kc, opts);
       let ready = false;
       void reconciler.ready.then(() => {

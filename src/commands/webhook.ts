@@ -1,7 +1,7 @@
 /** `discourse-operator webhook`: the admission webhooks alone. */
 import { Command } from "commander";
 import { WEBHOOK_PORT } from "../api/constants.js";
-import { onShutdown, startProbes, startWebhookComponent } from "./components.js";
+import { onShutdown, startProbes, startWebhookComponent, type WebhookFlags } from "./components.js";
 import { kubeConfigFrom, parsePort } from "./options.js";
 
 export function webhookCommand(): Command {
@@ -13,7 +13,10 @@ export function webhookCommand(): Command {
     .option("--cert-dir <dir>", "keep the CA and serving certificate in this folder (local runs)", "certs/local")
     .option("--url-host <host>", "register the webhook configurations in url mode at https://<host>:<port> (webhook outside the cluster)")
     .option("--metrics-bind-address <addr>", "plain-HTTP /healthz, /readyz, /metrics; 0 disables", "0")
-    .action(async (opts: { kubeconfig?: string; webhookPort: number; certSecret?: string; certDir: string; urlHost?: string; metricsBindAddress: string }) => {
+    .option("--client-ca <file>", "PEM CA of the apiserver's webhook client certificate: only callers it signed create Secrets (docs/admission-callers.md)")
+    .option("--client-cn <names>", "comma-separated common names accepted from --client-ca (default: any)")
+    .option("--trust-network", "take every caller as the apiserver: only with a NetworkPolicy that lets only the control plane reach the port", false)
+    .action(async (opts: WebhookFlags & { kubeconfig?: string; certDir: string; metricsBindAddress: string }) => {
       const kc = await kubeConfigFrom(opts);
       const webhook = await startWebhookComponent(kc, opts);
       const probes = await startProbes(opts.metricsBindAddress, () => webhook.ready());

@@ -3,8 +3,10 @@
  * with the agent and headers of a ClusterAccess (keep-alive connections). This
  * is all the reconciler sends (objects travel as raw JSON), so it does not load
  * @kubernetes/client-node's generated API groups and models (about 70 MiB of
- * resident memory). Every request has a deadline at which its socket is
- * destroyed, so a half-open connection never hangs a caller; a watch has none
+ * resident memory). As src/kube/deadline-http.ts does for the library's
+ * clients, every request has a deadline at which its socket is destroyed, so a
+ * half-open connection never hangs a caller, and an optional AbortSignal (the
+ * leadership term) cancels requests and watches alike; a watch has no deadline
  * (the server ends it after `timeoutSeconds`, and the informer restarts a
  * silent one).
  *
@@ -14,9 +16,9 @@
 import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { ClusterAccess } from "./cluster-access.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, RequestAbortedError, RequestTimeoutError, type DeadlineOptions } from "./request-errors.js";
 
-/** Deadline of one request when none is given, in milliseconds. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export type { DeadlineOptions } from "./request-errors.js";
 
 /** A non-2xx answer of the API server; `body` is the parsed Status (or the raw text). */
 export class ApiError extends Error {
@@ -27,13 +29,6 @@ export class ApiError extends Error {
   }
 }
 
-/** A request that did not finish within its deadline; its socket was destroyed. */
-export class RequestTimeoutError extends Error {
-  constructor(method: string, path: string, timeoutMs: number) {
-    super(`${method} ${path}: no answer within ${timeoutMs} ms (connection closed)`);
-    this.name = "RequestTimeoutError";
-  }
-}
 
 export type Query = Record<string, string | undefined>;
 /** Called for each watch event with its type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) and object. */
@@ -59,13 +54,16 @@ function send(u: URL, opts: { method: string; agent: Agent; headers: Record<stri
 
 /** See the file comment. */
 export class ApiTransport {
-  constructor(private readonly access: ClusterAccess, private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {}
+  constructor(private readonly access: ClusterAccess, private readonly deadlines: DeadlineOptions = {}) {}
 
   /**
    * One request; resolves with the parsed JSON answer.
-   * @throws ApiError on a non-2xx status, RequestTimeoutError at the deadline, or a network error.
+   * @throws ApiError on a non-2xx status, RequestTimeoutError at the deadline, RequestAbortedError when the signal aborts, or a network error.
    */
   async request(method: string, path: string, query: Query = {}, body?: unknown, contentType = "application/json"): Promise<unknown> {
+    const signal = this.deadlines.signal?.();
+    if (signal?.aborted) throw new RequestAbortedError(method, path);
+    const timeoutMs = this.deadlines.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const { agent, headers } = await this.access.prepare();
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const all: Record<string, string> = { ...headers, Accept: "application/json" };
@@ -78,6 +76,7 @@ export class ApiTransport {
         res.on("error", fail);
         res.on("end", () => {
           clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
           const parsed = parseBody(Buffer.concat(chunks).toString("utf8"));
           const code = res.statusCode ?? 0;
           if (code >= 200 && code < 300) resolve(parsed);
@@ -86,9 +85,12 @@ export class ApiTransport {
       });
       function fail(err: Error): void {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
         reject(err);
       }
-      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(method, u.pathname, this.timeoutMs)), this.timeoutMs);
+      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(method, u.pathname, timeoutMs)), timeoutMs);
+      const onAbort = (): void => void req.destroy(new RequestAbortedError(method, u.pathname));
+      signal?.addEventListener("abort", onAbort, { once: true });
       req.on("error", fail);
       req.end(payload);
     });
@@ -101,8 +103,11 @@ export class ApiTransport {
    * @throws ApiError when the server refuses the watch.
    */
   async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
+    const signal = this.deadlines.signal?.();
+    if (signal?.aborted) throw new RequestAbortedError("GET", path);
     const { agent, headers } = await this.access.prepare();
     const controller = new AbortController();
+
     const u = url(this.access.server, path, { ...query, watch: "true" });
     return new Promise((resolve, reject) => {
       let started = false;
@@ -143,6 +148,11 @@ export class ApiTransport {
         res.on("close", () => end());
       });
       controller.signal.addEventListener("abort", () => req.destroy());
+      // The term's end cancels the watch like a request: the caller hears of it through onDone.
+      signal?.addEventListener("abort", () => {
+        end(new RequestAbortedError("GET", u.pathname));
+        req.destroy();
+      }, { once: true });
       req.on("error", (e) => (started ? end(e) : reject(e)));
       req.end();
     });

@@ -10,7 +10,11 @@
  * bearer token file is re-read as before); only the agent is replaced by one
  * keep-alive agent per client, rebuilt when the TLS material changes.
  * Proxied clusters and plain-http servers keep the library's agent.
+ *
+ * Every request has a deadline at which its socket is destroyed (src/kube/deadline-http.ts),
+ * so a half-open connection never hangs a caller.
  */
+import { deadlineHttpLibrary, type DeadlineOptions } from "./deadline-http.js";
 import { createConfiguration, ServerConfiguration, type Configuration, type KubeConfig, type RequestContext, type SecurityAuthentication } from "@kubernetes/client-node";
 import { Agent, type AgentOptions } from "node:https";
 
@@ -55,15 +59,17 @@ class KeepAliveAuthentication implements SecurityAuthentication {
 }
 
 /**
- * Like `kc.makeApiClient(type)`, with connections reused across requests.
+ * Like `kc.makeApiClient(type)`, with connections reused across requests and a deadline on each.
+ * @param deadlines - per-request timeout (default 30 s) and an optional cancelling AbortSignal.
  * @throws Error when the kubeconfig has no current cluster.
  */
-export function makeKeepAliveClient<T>(kc: KubeConfig, type: new (config: Configuration) => T): T {
+export function makeKeepAliveClient<T>(kc: KubeConfig, type: new (config: Configuration) => T, deadlines: DeadlineOptions = {}): T {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("No active cluster!");
   const config = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: new KeepAliveAuthentication(kc) },
+    httpApi: deadlineHttpLibrary(deadlines),
   });
   return new type(config);
 }

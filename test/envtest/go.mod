@@ -1,5 +1,5 @@
 // Builds the local Kubernetes control plane used by tests, the demo and
-// `npm start` when no cluster is configured: kube-apiserver,
+// `npm start` when no cluster is configured: kube-apiserver, kube-scheduler,
 // kube-controller-manager and etcd, from the same module versions that
 // Kubernetes pins. See test/envtest/build.sh.
 module github.com/discourse-operator/envtest

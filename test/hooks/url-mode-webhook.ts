@@ -12,6 +12,8 @@ import { pino } from "pino";
 import { FolderCertificateStore } from "../../certs/folder-store.js";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../src/api/constants.js";
 import { urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
+import { ADMISSION_CLIENT_CN } from "../../src/envtest/admission-client.js";
+import type { CallerPolicy } from "../../webhooks/server/callers.js";
 import { runWebhook, type RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { env } from "./control-plane.js";
 
@@ -20,8 +22,19 @@ export interface UrlModeWebhook {
   stop(): Promise<void>;
 }
 
+/**
+ * The caller policy of the test control plane: its apiserver presents a client
+ * certificate (CN ADMISSION_CLIENT_CN) signed by the cluster's CA
+ * (src/envtest/admission-client.ts), as a cluster configured per
+ * docs/admission-callers.md does.
+ */
+export function testApiserverCallers(): CallerPolicy {
+  const caData = env().kc.getCurrentCluster()?.caData ?? "";
+  return { mode: "client-certificate", ca: Buffer.from(caData, "base64").toString("utf8"), commonNames: [ADMISSION_CLIENT_CN] };
+}
+
 /** Starts the webhook (logs silenced) and registers it; call `stop()` in `after`. */
-export async function startUrlModeWebhook(prefix: string): Promise<UrlModeWebhook> {
+export async function startUrlModeWebhook(prefix: string, callers: CallerPolicy = testApiserverCallers()): Promise<UrlModeWebhook> {
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
   const webhook = await runWebhook({
     kc: env().kc,
@@ -29,6 +42,7 @@ export async function startUrlModeWebhook(prefix: string): Promise<UrlModeWebhoo
     endpoint: (port) => urlEndpoint(port),
     port: 0,
     host: "127.0.0.1",
+    callers,
     logger: pino({ level: "silent" }),
   });
   return {

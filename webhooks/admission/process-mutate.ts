@@ -41,7 +41,8 @@ export function processMutate(request: AdmissionRequest, facts: ClusterFacts): A
   const object = defaultableObject(request);
   if (!object) return { uid: request.uid, allowed: true };
   try {
-    const defaulted = applyDefaults(object as unknown as Discourse, { routeApiAvailable: facts.routeApiAvailable });
+    const previous = request.operation === "UPDATE" && isPlainObject(request.oldObject) ? request.oldObject : undefined;
+    const defaulted = applyDefaults(object as unknown as Discourse, { routeApiAvailable: facts.routeApiAvailable, ...(previous ? { previous } : {}) });
     const patch = jsonpatch.compare(object, defaulted);
     return toAdmissionResponse(request.uid, { name: objectName(object, request), errors: [], warnings: [], patch });
   } catch {

@@ -57,19 +57,18 @@ export function clientConfig(endpoint: WebhookEndpoint, path: string, caBundlePe
   return { service: { namespace: endpoint.namespace, name: endpoint.name, port: endpoint.port, path }, caBundle };
 }
 
-/** Leave out the operator's own namespace and kube-system, so a broken webhook cannot lock the operator out. */
-export function namespaceSelector(operatorNamespace: string): V1LabelSelector {
-  return {
-    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [operatorNamespace, "kube-system"] }],
-  };
-}
+/**
+ * Every namespace, kube-system and the operator's own included (shared/API.md,
+ * "scope": no namespace is left out of validation, defaulting, deletion
+ * protection or credentials). The rules match `discourses` only, so
+ * `failurePolicy: Fail` cannot lock anything else out: the webhook's own
+ * Deployment, Pods and Secrets, and everything in kube-system, are never sent
+ * here. Written out as `{}` (match all) so the choice is visible.
+ */
+export const ALL_NAMESPACES: V1LabelSelector = {};
 
 function rules(operations: string[]): V1RuleWithOperations[] {
   return [{ apiGroups: [GROUP], apiVersions: [VERSION], resources: [PLURAL], operations, scope: "Namespaced" }];
-}
-
-function operatorNamespaceOf(endpoint: WebhookEndpoint): string {
-  return endpoint.kind === "service" ? endpoint.namespace : OPERATOR_NAMESPACE;
 }
 
 const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } });
@@ -93,7 +92,7 @@ export function buildValidatingWebhookConfiguration(endpoint: WebhookEndpoint, c
         matchPolicy: "Equivalent",
         timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
         admissionReviewVersions: ["v1"],
-        namespaceSelector: namespaceSelector(operatorNamespaceOf(endpoint)),
+        namespaceSelector: ALL_NAMESPACES,
       },
     ],
   };
@@ -120,7 +119,7 @@ export function buildMutatingWebhookConfiguration(endpoint: WebhookEndpoint, caB
         reinvocationPolicy: "IfNeeded",
         timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
         admissionReviewVersions: ["v1"],
-        namespaceSelector: namespaceSelector(operatorNamespaceOf(endpoint)),
+        namespaceSelector: ALL_NAMESPACES,
       },
     ],
   };

@@ -2,16 +2,28 @@
  * The generated database credentials Secret (API.md, "Generated credentials").
  */
 import type { V1Secret } from "@kubernetes/client-node";
+import { isIP } from "node:net";
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "../../src/api/constants.js";
 import type { CredentialsPlan } from "./plan-credentials.js";
 
 /**
+ * The host part of a URI: an IPv6 address in brackets, anything else
+ * percent-encoded (libpq decodes percent-encoding in every part of a URI), so
+ * no character of spec.database.host can end the host part early.
+ */
+export function uriHost(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : encodeURIComponent(host);
+}
+
+/**
  * A libpq connection URI (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS):
- * `postgresql://user:password@host:port/dbname?sslmode=...`, user and password percent-encoded.
+ * `postgresql://user:password@host:port/dbname?sslmode=...`, every part from
+ * the spec percent-encoded (user, password, host, database name, sslmode).
  */
 export function postgresUri(plan: CredentialsPlan, password: string): string {
   const auth = `${encodeURIComponent(plan.username)}:${encodeURIComponent(password)}`;
-  return `postgresql://${auth}@${plan.host}:${plan.port}/${encodeURIComponent(plan.dbname)}?sslmode=${plan.sslMode}`;
+  const path = `${uriHost(plan.host)}:${plan.port}/${encodeURIComponent(plan.dbname)}`;
+  return `postgresql://${auth}@${path}?sslmode=${encodeURIComponent(plan.sslMode)}`;
 }
 
 /**

@@ -53,11 +53,14 @@ function planFromDefaulted(d: DefaultedDiscourse, namespace: string): Credential
  * The credentials Secret to create for a request, or null when none must be
  * created: not a CREATE, a dry run (the webhook declares sideEffects
  * NoneOnDryRun), an object the validating rules would deny (no orphan
- * Secret for a rejected object), no name yet (generateName), or the Secret
- * already exists (it is never overwritten).
+ * Secret for a rejected object), or no name yet (generateName: the webhook
+ * cannot name the Secret; the reconciler generates it from the final name).
+ * Whether the Secret exists is not asked here, and never answered from a
+ * cache: the caller creates it and takes 409 AlreadyExists as "exists"
+ * (ensure-credentials-secret.ts), so an existing Secret is never overwritten.
  *
  * @param request - the mutating webhook's AdmissionRequest.
- * @param facts - `existingSecrets` must include the credentials Secret name when it exists.
+ * @param facts - the Route API and other hostnames (the rules the plan is checked against).
  */
 export function planCredentials(request: AdmissionRequest, facts: ClusterFacts): CredentialsPlan | null {
   if (request.operation !== "CREATE" || request.dryRun === true || !servesKind(request)) return null;
@@ -66,8 +69,7 @@ export function planCredentials(request: AdmissionRequest, facts: ClusterFacts):
   try {
     const defaulted = applyDefaults(object as unknown as Discourse, { routeApiAvailable: facts.routeApiAvailable });
     if (validate(defaulted, null, facts, "CREATE").errors.length > 0) return null;
-    const plan = planFromDefaulted(defaulted, request.namespace);
-    return plan && !facts.existingSecrets.has(plan.secretName) ? plan : null;
+    return planFromDefaulted(defaulted, request.namespace);
   } catch {
     return null;
   }

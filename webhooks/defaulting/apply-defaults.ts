@@ -25,18 +25,26 @@ import {
   DEFAULT_DISCOURSE_VERSION,
   DEFAULT_IMAGE_REPOSITORY,
   DEFAULT_POSTGRES_VERSION,
+  DEFAULT_REDIS_VOLUME_SIZE,
 } from "../../src/api/constants.js";
 import type { DefaultedDiscourse, Discourse } from "../../src/api/types.js";
 import { parseReleaseVersion } from "../validation/release-version.js";
 import { isRecord } from "../validation/types.js";
 import { credentialsSecretNameFor, databaseNameFor, imageFor, tlsSecretNameFor } from "./derived-names.js";
-import { isManagedDatabase } from "./managed.js";
+import { isManagedDatabase, isManagedRedis } from "./managed.js";
 import { CATEGORY_RESOURCES, fillRequirements, isCategory } from "./resource-defaults.js";
+import { recordDefaultedEntries, releaseDefaultedEntries, resourcePaths } from "./follow-category.js";
 
 /** Facts from the cluster that defaulting needs. */
 export interface DefaultingFacts {
   /** True when the cluster serves route.openshift.io/v1 (OpenShift). */
   routeApiAvailable: boolean;
+  /**
+   * The stored object on UPDATE (AdmissionRequest.oldObject): resources
+   * defaulted from the old category and left as stored follow a new category
+   * (follow-category.ts). Undefined on CREATE, offline and in the reconciler.
+   */
+  previous?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -91,6 +99,10 @@ function defaultServices(spec: Obj, name: string, facts: DefaultingFacts): void 
   if (redis) {
     fill(redis, "port", DEFAULT_PORTS.redis);
     fillSecretKey(redis, "passwordSecret");
+    if (isManagedRedis(spec)) {
+      const storage = child(redis, "storage");
+      if (storage) fill(storage, "size", DEFAULT_REDIS_VOLUME_SIZE);
+    }
   }
   if (isRecord(spec.smtp)) {
     fill(spec.smtp, "port", DEFAULT_PORTS.smtp);
@@ -105,18 +117,25 @@ function defaultServices(spec: Obj, name: string, facts: DefaultingFacts): void 
   }
 }
 
-function defaultStorageAndResources(spec: Obj): void {
+/** spec.resources from the category, following a category change (follow-category.ts). */
+function defaultResources(obj: Obj, spec: Obj, previous: unknown): void {
+  const category = spec.category;
+  if (!isCategory(category)) return;
+  const resources = child(spec, "resources");
+  if (!resources) return;
+  const kept = releaseDefaultedEntries(obj, previous);
+  const before = resourcePaths(spec);
+  resources.web = fillRequirements(resources.web, CATEGORY_RESOURCES[category].web);
+  resources.sidekiq = fillRequirements(resources.sidekiq, CATEGORY_RESOURCES[category].sidekiq);
+  recordDefaultedEntries(obj, kept, before);
+}
+
+function defaultStorage(spec: Obj): void {
   const uploads = child(spec, "storage") && child(spec.storage as Obj, "uploads");
   if (uploads) {
     fill(uploads, "size", DEFAULT_VOLUME_SIZE);
     const replicas = spec.replicas;
     fill(uploads, "accessMode", typeof replicas === "number" && replicas > 1 ? "ReadWriteMany" : "ReadWriteOnce");
-  }
-  const category = spec.category;
-  const resources = isCategory(category) ? child(spec, "resources") : null;
-  if (resources && isCategory(category)) {
-    resources.web = fillRequirements(resources.web, CATEGORY_RESOURCES[category].web);
-    resources.sidekiq = fillRequirements(resources.sidekiq, CATEGORY_RESOURCES[category].sidekiq);
   }
   const sidekiq = child(spec, "sidekiq");
   if (sidekiq) fill(sidekiq, "replicas", 1);
@@ -142,7 +161,8 @@ export function applyDefaults(obj: Discourse, facts: DefaultingFacts): Defaulted
   fill(spec, "category", "personal");
   defaultDatabase(spec, name);
   defaultServices(spec, name, facts);
-  defaultStorageAndResources(spec);
+  defaultStorage(spec);
+  defaultResources(copy, spec, facts.previous);
   fill(spec, "plugins", []);
   fill(spec, "env", []);
   fill(spec, "deletionPolicy", "Retain");

@@ -8,7 +8,7 @@
  * so defaulting alone never makes "request at most limit" fail.
  */
 import type { Category } from "../../src/api/types.js";
-import { compareQuantities } from "../validation/quantity.js";
+import { compareQuantities, quantitySign } from "../validation/quantity.js";
 import { isRecord } from "../validation/types.js";
 
 export type ResourceList = Record<string, string | number>;
@@ -40,8 +40,9 @@ export function isCategory(v: unknown): v is Category {
 }
 
 type Quantity = string | number;
+/** A negative or malformed cap is the user's error to be told about, not a value to copy into a default. */
 const lower = (value: Quantity, cap: Quantity | undefined): Quantity =>
-  cap !== undefined && compareQuantities(value, cap) === 1 ? cap : value;
+  cap !== undefined && quantitySign(cap) !== -1 && compareQuantities(value, cap) === 1 ? cap : value;
 const higher = (value: Quantity, floor: Quantity | undefined): Quantity =>
   floor !== undefined && compareQuantities(floor, value) === 1 ? floor : value;
 

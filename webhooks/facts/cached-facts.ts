@@ -9,11 +9,16 @@
  *   Until the first list is in, the cluster is listed per request, as before
  *   (correctness first), and {@link CachedFactsSource.synced} is false (the
  *   server's /readyz answers 503).
- * - Secret existence: a per `namespace/name` {@link TtlCache} with single-flight
- *   loading; "exists" is kept {@link DEFAULT_SECRET_PRESENT_TTL_MS}, "absent"
+ * - Secrets, for the validating webhook's warnings and its "this Secret belongs
+ *   to another forum" check: a per `namespace/name` {@link TtlCache} of the
+ *   Secret's metadata (labels; read metadata-only, never data:
+ *   secret-metadata.ts) with single-flight loading; "exists" is kept
+ *   {@link DEFAULT_SECRET_PRESENT_TTL_MS}, "absent"
  *   {@link DEFAULT_SECRET_ABSENT_TTL_MS}; a hit past half of that also re-reads
  *   in the background (refresh-ahead), so a Secret in steady use never costs a
- *   request its GET. Secrets are NOT watched: that would
+ *   request its GET. Whether the credentials Secret must be generated is never
+ *   decided from this cache: the mutating webhook creates it and takes 409
+ *   AlreadyExists as "exists" (admit.ts). Secrets are NOT watched: that would
  *   hold every Secret of the cluster in memory and need list/watch on all of
  *   them, where the webhook has get/create only. A label-restricted informer
  *   would not do either: the referenced Secrets (TLS, SMTP, Redis, env) are the
@@ -28,10 +33,10 @@
  *   same race; only a uniqueness constraint in storage could close it, and the
  *   reconciler reports a duplicate it meets (reconciler/steps/check-spec.ts).
  * - A Secret created or deleted less than a TTL ago may be reported as it was:
- *   at worst a wrong "does not exist yet" warning, or the mutating webhook
- *   trying to create a credentials Secret that exists, which the apiserver
- *   refuses with 409 and the webhook takes as "exists" (never overwritten).
- *   A Secret the webhook creates itself is recorded as existing at once
+ *   at worst a wrong "does not exist yet" warning, or a Secret of another forum
+ *   admitted once, which the reconciler then refuses (Degraded). A Secret the
+ *   webhook creates itself is recorded at once with its labels; one whose
+ *   create met 409 is forgotten, so the next request reads it afresh
  *   ({@link CachedFactsSource.recordingCreator}).
  */
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -46,7 +51,8 @@ import { HostnameIndex, indexEvent } from "./hostname-index.js";
 import { KubeFactsSource, type KubeFactsOptions } from "./kube-facts.js";
 import { referencedSecretNames } from "./referenced-secrets.js";
 import { TtlCache } from "./ttl-cache.js";
-import type { ClusterFacts, FactsSource, HostnameClaim } from "./types.js";
+import type { SecretMetadata } from "./secret-metadata.js";
+import { secretFacts, type ClusterFacts, type FactNeeds, type FactsSource, type HostnameClaim } from "./types.js";
 
 /** How long "this Secret exists" is reused, ms (a deleted Secret is rare and only costs a warning). */
 export const DEFAULT_SECRET_PRESENT_TTL_MS = 30_000;
@@ -84,7 +90,7 @@ function nameOf(object: unknown): string | undefined {
 /** See the file comment. `start()` it, `stop()` it on shutdown. */
 export class CachedFactsSource implements FactsSource {
   readonly index = new HostnameIndex();
-  private readonly secrets: TtlCache<boolean>;
+  private readonly secrets: TtlCache<SecretMetadata | null>;
   private isSynced = false;
   /** Resolves once the index holds the first full list (never rejects; pending until then). */
   readonly whenSynced: Promise<void>;
@@ -101,8 +107,8 @@ export class CachedFactsSource implements FactsSource {
   ) {
     const present = options.secretPresentTtlMs ?? DEFAULT_SECRET_PRESENT_TTL_MS;
     const absent = options.secretAbsentTtlMs ?? DEFAULT_SECRET_ABSENT_TTL_MS;
-    this.secrets = new TtlCache<boolean>({
-      ttlMs: (exists) => (exists ? present : absent),
+    this.secrets = new TtlCache<SecretMetadata | null>({
+      ttlMs: (found) => (found ? present : absent),
       // A hit past half the TTL answers at once and re-reads in the background: steady traffic never waits for a GET.
       refreshAhead: 0.5,
       ...(options.now ? { now: options.now } : {}),
@@ -140,13 +146,13 @@ export class CachedFactsSource implements FactsSource {
   }
 
   /** @inheritdoc */
-  async gather(object: unknown, namespace: string): Promise<ClusterFacts> {
-    const [routeApiAvailable, otherHostnames, existingSecrets] = await Promise.all([
+  async gather(object: unknown, namespace: string, needs: FactNeeds = {}): Promise<ClusterFacts> {
+    const [routeApiAvailable, otherHostnames, secrets] = await Promise.all([
       this.direct.routeApiAvailable(),
       this.otherHostnames(object, namespace),
-      this.existingSecrets(namespace, referencedSecretNames(object)),
+      needs.secrets === false ? new Map<string, SecretMetadata>() : this.secretsMetadata(namespace, referencedSecretNames(object)),
     ]);
-    return { routeApiAvailable, otherHostnames, existingSecrets };
+    return { routeApiAvailable, otherHostnames, ...secretFacts(secrets) };
   }
 
   /**
@@ -163,40 +169,44 @@ export class CachedFactsSource implements FactsSource {
   }
 
   /**
-   * Which of `names` exist as Secrets in `namespace`, from the cache or one GET each.
+   * The metadata of those of `names` that exist as Secrets in `namespace`,
+   * from the cache or one metadata-only GET each.
    *
    * @throws Error naming the Secret when a GET fails other than 404 (nothing cached then).
    */
-  async existingSecrets(namespace: string, names: string[]): Promise<Set<string>> {
-    if (namespace === "" || names.length === 0) return new Set();
+  async secretsMetadata(namespace: string, names: string[]): Promise<Map<string, SecretMetadata>> {
+    if (namespace === "" || names.length === 0) return new Map();
     const found = await Promise.all(
-      names.map(async (name) => ((await this.secrets.get(`${namespace}/${name}`, () => this.direct.secretExists(namespace, name))) ? name : null)),
+      names.map(async (name) => [name, await this.secrets.get(`${namespace}/${name}`, () => this.direct.secretMetadata(namespace, name))] as const),
     );
-    return new Set(found.filter((n): n is string => n !== null));
+    return new Map(found.filter((e): e is readonly [string, SecretMetadata] => e[1] !== null));
   }
 
-  /** Remember that a Secret exists (it was just created, or a create met 409). */
-  secretExists(namespace: string, name: string): void {
-    this.secrets.set(`${namespace}/${name}`, true);
+  /** Names of those of `names` that exist as Secrets in `namespace` (see {@link secretsMetadata}). */
+  async existingSecrets(namespace: string, names: string[]): Promise<Set<string>> {
+    return new Set((await this.secretsMetadata(namespace, names)).keys());
   }
 
   /**
-   * `api`, with every Secret it creates (or finds existing: 409) remembered as
-   * existing, so the validating request that follows a create does not warn.
+   * `api`, with every Secret it creates remembered with its labels, so the
+   * validating request that follows a create neither warns nor reads it again;
+   * a Secret whose create met 409 is forgotten: its labels are not known, and
+   * the validating webhook must read them afresh.
    */
   recordingCreator(api: SecretCreator): SecretCreator {
-    const remember = (param: Parameters<SecretCreator["createNamespacedSecret"]>[0]): void => {
+    const key = (param: Parameters<SecretCreator["createNamespacedSecret"]>[0]): string | null => {
       const name = param.body.metadata?.name;
-      if (name) this.secretExists(param.namespace, name);
+      return name ? `${param.namespace}/${name}` : null;
     };
     return {
       createNamespacedSecret: async (param, options) => {
+        const k = key(param);
         try {
           const created = await api.createNamespacedSecret(param, options);
-          remember(param);
+          if (k) this.secrets.set(k, { labels: { ...(param.body.metadata?.labels ?? {}) } });
           return created;
         } catch (err) {
-          if (apiErrorCode(err) === 409) remember(param);
+          if (k && apiErrorCode(err) === 409) this.secrets.delete(k);
           throw err;
         }
       },

@@ -3,13 +3,14 @@
  * The processors never call the API; the server calls `gather()` first and
  * hands the result over.
  */
-import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import { ApisApi, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { GROUP, PLURAL, VERSION } from "../../src/api/constants.js";
 import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { isPlainObject } from "../admission/object.js";
 import { apiErrorCode } from "../../src/kube/errors.js";
 import { referencedSecretNames } from "./referenced-secrets.js";
-import type { ClusterFacts, FactsSource, HostnameClaim } from "./types.js";
+import { SecretMetadataApi, type SecretMetadata, type SecretMetadataReader } from "./secret-metadata.js";
+import { secretFacts, type ClusterFacts, type FactNeeds, type FactsSource, type HostnameClaim } from "./types.js";
 
 /** The OpenShift Route API group and version whose presence makes ingress.kind default to Route. */
 export const ROUTE_GROUP = "route.openshift.io";
@@ -18,7 +19,8 @@ export const ROUTE_VERSION = "v1";
 /** Narrow views of the clients, so tests and callers can pass small doubles. */
 export interface FactsClients {
   apis: Pick<ApisApi, "getAPIVersions">;
-  core: Pick<CoreV1Api, "readNamespacedSecret">;
+  /** Metadata-only reads of Secrets (secret-metadata.ts): the webhook never reads a Secret's data. */
+  secrets: SecretMetadataReader;
   custom: Pick<CustomObjectsApi, "listClusterCustomObject">;
 }
 
@@ -56,18 +58,18 @@ export class KubeFactsSource implements FactsSource {
 
   /** Clients built from a kubeconfig (connections kept alive: one request per fact, no handshake each). */
   static fromKubeConfig(kc: KubeConfig, options: KubeFactsOptions = {}): KubeFactsSource {
-    const clients = { apis: makeKeepAliveClient(kc, ApisApi), core: makeKeepAliveClient(kc, CoreV1Api), custom: makeKeepAliveClient(kc, CustomObjectsApi) };
+    const clients = { apis: makeKeepAliveClient(kc, ApisApi), secrets: SecretMetadataApi.fromKubeConfig(kc), custom: makeKeepAliveClient(kc, CustomObjectsApi) };
     return new KubeFactsSource(clients, options);
   }
 
   /** @inheritdoc */
-  async gather(object: unknown, namespace: string): Promise<ClusterFacts> {
-    const [routeApiAvailable, otherHostnames, existingSecrets] = await Promise.all([
+  async gather(object: unknown, namespace: string, needs: FactNeeds = {}): Promise<ClusterFacts> {
+    const [routeApiAvailable, otherHostnames, secrets] = await Promise.all([
       this.routeApiAvailable(),
       this.otherHostnames(namespace, selfName(object)),
-      this.existingSecrets(namespace, referencedSecretNames(object)),
+      needs.secrets === false ? new Map<string, SecretMetadata>() : this.secretsMetadata(namespace, referencedSecretNames(object)),
     ]);
-    return { routeApiAvailable, otherHostnames, existingSecrets };
+    return { routeApiAvailable, otherHostnames, ...secretFacts(secrets) };
   }
 
   /** Whether route.openshift.io/v1 is served; cached for the TTL. */
@@ -89,25 +91,26 @@ export class KubeFactsSource implements FactsSource {
       .filter((c): c is HostnameClaim => c !== null && !(c.namespace === namespace && c.name === name));
   }
 
-  /** Which of `names` exist as Secrets in `namespace` (404 means absent; other errors throw). */
-  async existingSecrets(namespace: string, names: string[]): Promise<Set<string>> {
-    if (namespace === "") return new Set();
-    const found = await Promise.all(names.map(async (name) => ((await this.secretExists(namespace, name)) ? name : null)));
-    return new Set(found.filter((n): n is string => n !== null));
+  /** The metadata of those of `names` that exist as Secrets in `namespace` (404 means absent; other errors throw). */
+  async secretsMetadata(namespace: string, names: string[]): Promise<Map<string, SecretMetadata>> {
+    if (namespace === "") return new Map();
+    const found = await Promise.all(names.map(async (name) => [name, await this.secretMetadata(namespace, name)] as const));
+    return new Map(found.filter((e): e is readonly [string, SecretMetadata] => e[1] !== null));
   }
 
   /**
-   * Whether Secret `namespace/name` exists: one GET (the data is read but never kept or logged).
+   * The metadata of Secret `namespace/name`, or null when it does not exist:
+   * one metadata-only GET (secret-metadata.ts), so no Secret data ever reaches this process.
    *
    * @throws Error naming the Secret, not the response, on any failure but 404.
    */
-  async secretExists(namespace: string, name: string): Promise<boolean> {
+  async secretMetadata(namespace: string, name: string): Promise<SecretMetadata | null> {
     try {
-      await this.clients.core.readNamespacedSecret({ namespace, name });
-      return true;
+      const partial = await this.clients.secrets.readSecretMetadata({ namespace, name });
+      return { labels: { ...(partial.metadata?.labels ?? {}) } };
     } catch (err) {
       const code = apiErrorCode(err);
-      if (code === 404) return false;
+      if (code === 404) return null;
       throw new Error(`reading Secret ${namespace}/${name} failed with HTTP ${code ?? "error"}`);
     }
   }

@@ -5,6 +5,7 @@
  */
 
 import type { HostnameClaim } from "../validation/types.js";
+import type { SecretMetadata } from "./secret-metadata.js";
 
 /** The hostname another Discourse object claims (spec.hostname must be unique cluster-wide). */
 export type { HostnameClaim };
@@ -13,8 +14,14 @@ export type { HostnameClaim };
 export interface ClusterFacts {
   /** Hostnames of every Discourse except the one under admission. */
   otherHostnames: HostnameClaim[];
-  /** Names of the Secrets referenced by the object that exist in its namespace. */
+  /**
+   * Names of the Secrets referenced by the object that exist in the request's
+   * namespace. Empty when Secrets were not asked about (the mutating webhook,
+   * which decides by creating; a caller that is not the API server).
+   */
   existingSecrets: Set<string>;
+  /** Labels of each Secret in `existingSecrets` (metadata only, never data). */
+  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Whether the cluster serves route.openshift.io/v1 (ingress.kind defaults to Route then). */
   routeApiAvailable: boolean;
 }
@@ -25,10 +32,25 @@ export interface FactsSource {
    * Facts for one admission request.
    *
    * @param object - the object under admission, as received (possibly malformed).
-   * @param namespace - the request's namespace.
+   * @param namespace - the request's namespace: the only namespace Secrets are looked up in.
+   * @param needs - `secrets: false` skips the Secret lookups (existingSecrets empty).
    * @throws Error when the API server cannot be reached; the server denies the request then.
    */
-  gather(object: unknown, namespace: string): Promise<ClusterFacts>;
+  gather(object: unknown, namespace: string, needs?: FactNeeds): Promise<ClusterFacts>;
+}
+
+/** Which facts a request needs; everything by default. */
+export interface FactNeeds {
+  /** Look up the referenced Secrets (metadata only). Default true. */
+  secrets?: boolean;
+}
+
+/** Secret facts from the metadata of the referenced Secrets that exist. */
+export function secretFacts(found: ReadonlyMap<string, SecretMetadata>): Pick<ClusterFacts, "existingSecrets" | "secretLabels"> {
+  return {
+    existingSecrets: new Set(found.keys()),
+    secretLabels: new Map([...found].map(([name, m]) => [name, m.labels])),
+  };
 }
 
 /** Facts of an empty cluster: no other Discourse, no Secret, no Route API. */

@@ -2,6 +2,12 @@
  * The edge between HTTP and the pure processors: gather cluster facts, run
  * the processor, and for the mutating webhook create the credentials Secret.
  * Every failure becomes a denial; nothing here throws.
+ *
+ * Only a trusted caller (callers.ts: the API server) causes a side effect or
+ * learns anything about Secrets: for anyone else, no Secret is created and no
+ * Secret is looked up (facts come only from the request's namespace either way).
+ * Whether the credentials Secret exists is decided by creating it: 409
+ * AlreadyExists means "exists" (ensure-credentials-secret.ts), never a cache.
  */
 import type { Logger } from "../../src/log.js";
 import { servesKind } from "../admission/object.js";
@@ -12,6 +18,7 @@ import type { AdmissionRequest, AdmissionResponse } from "../admission/types.js"
 import { ensureCredentialsSecret, type SecretCreator } from "../credentials/ensure-credentials-secret.js";
 import { planCredentials } from "../credentials/plan-credentials.js";
 import { emptyFacts, type ClusterFacts, type FactsSource } from "../facts/types.js";
+import type { Caller } from "./callers.js";
 
 export type WebhookKind = "validate" | "mutate";
 
@@ -45,13 +52,18 @@ function needsFacts(request: AdmissionRequest): boolean {
   return servesKind(request) && (request.operation === "CREATE" || request.operation === "UPDATE");
 }
 
-async function gatherFacts(request: AdmissionRequest, deps: AdmitDeps): Promise<ClusterFacts> {
+/**
+ * Secrets are looked up only for the validating webhook (warnings, "belongs to
+ * another forum") and only for a trusted caller; the mutating webhook needs none.
+ */
+async function gatherFacts(kind: WebhookKind, request: AdmissionRequest, deps: AdmitDeps, caller: Caller): Promise<ClusterFacts> {
   if (!needsFacts(request)) return emptyFacts();
-  return withTimeout(deps.facts.gather(request.object, request.namespace ?? ""), deps.factsTimeoutMs, "reading the cluster");
+  const needs = { secrets: kind === "validate" && caller.trusted };
+  return withTimeout(deps.facts.gather(request.object, request.namespace ?? "", needs), deps.factsTimeoutMs, "reading the cluster");
 }
 
-async function createCredentials(request: AdmissionRequest, facts: ClusterFacts, deps: AdmitDeps): Promise<AdmissionResponse | null> {
-  const plan = deps.secrets ? planCredentials(request, facts) : null;
+async function createCredentials(request: AdmissionRequest, facts: ClusterFacts, deps: AdmitDeps, caller: Caller): Promise<AdmissionResponse | null> {
+  const plan = deps.secrets && caller.trusted ? planCredentials(request, facts) : null;
   if (!plan || !deps.secrets) return null;
   try {
     const outcome = await ensureCredentialsSecret(deps.secrets, plan);
@@ -65,18 +77,19 @@ async function createCredentials(request: AdmissionRequest, facts: ClusterFacts,
 /**
  * Answer one AdmissionRequest for the validating or the mutating webhook.
  *
+ * @param caller - who sent it (callers.ts); only a trusted caller causes side effects.
  * @returns the AdmissionResponse; a 500 denial when the cluster cannot be read
  *   or the credentials Secret cannot be created.
  */
-export async function admit(kind: WebhookKind, request: AdmissionRequest, deps: AdmitDeps): Promise<AdmissionResponse> {
+export async function admit(kind: WebhookKind, request: AdmissionRequest, deps: AdmitDeps, caller: Caller): Promise<AdmissionResponse> {
   let facts: ClusterFacts;
   try {
-    facts = await gatherFacts(request, deps);
+    facts = await gatherFacts(kind, request, deps, caller);
   } catch (err) {
     return toErrorResponse(request.uid, 500, "InternalError", `could not read the cluster state: ${errorMessage(err)}`);
   }
   if (kind === "validate") return processValidate(request, facts);
   const response = processMutate(request, facts);
   if (!response.allowed) return response;
-  return (await createCredentials(request, facts, deps)) ?? response;
+  return (await createCredentials(request, facts, deps, caller)) ?? response;
 }

@@ -35,6 +35,8 @@ export interface RunWebhookOptions {
   /** Wait between publishing a new caBundle and serving the new certificate, ms. Default 5000. */
   swapDelayMs?: number;
   timeouts?: WebhookServerOptions["timeouts"];
+  /** Who may cause side effects (callers.ts). Default `untrusted`. */
+  callers?: WebhookServerOptions["callers"];
   logger?: Logger;
 }
 
@@ -80,6 +82,7 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<RunningWebhoo
       port: opts.port ?? WEBHOOK_PORT,
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+      ...(opts.callers ? { callers: opts.callers } : {}),
       logger: opts.logger ?? rootLogger,
     });
     if (opts.endpoint) await registerWebhooks(opts.kc, opts.endpoint(server.port), initial.stored.set.caBundle);

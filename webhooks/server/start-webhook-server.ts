@@ -11,6 +11,7 @@ import { logger as rootLogger, type Logger } from "../../src/log.js";
 import type { SecretCreator } from "../credentials/ensure-credentials-secret.js";
 import type { FactsSource } from "../facts/types.js";
 import { createWebhookApp } from "./app.js";
+import { UNTRUSTED, callerOf, tlsOptionsFor, type CallerPolicy } from "./callers.js";
 import { createWebhookMetrics, type WebhookMetrics } from "./metrics.js";
 
 /** Timeouts against slow or stuck clients, in milliseconds. */
@@ -41,6 +42,8 @@ export interface WebhookServerOptions {
   logger?: Logger;
   /** Extra readiness condition for /readyz. */
   ready?: () => boolean;
+  /** Who may cause side effects (callers.ts). Default `untrusted`: nobody. */
+  callers?: CallerPolicy;
 }
 
 export interface WebhookServer {
@@ -65,6 +68,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const log = (opts.logger ?? rootLogger).child({ component: "webhook" });
   const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const metrics = createWebhookMetrics();
+  const callers = opts.callers ?? UNTRUSTED;
+  const clientTls = tlsOptionsFor(callers);
   let closing = false;
   const app = createWebhookApp({
     facts: opts.facts,
@@ -73,12 +78,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     logger: log,
     metrics,
     ready: () => !closing && (opts.ready?.() ?? true),
+    callerOf: (req) => callerOf(req.socket, callers),
   });
   const server = createServer(
     {
       cert: opts.tls.cert,
       key: opts.tls.key,
       minVersion: "TLSv1.2",
+      ...clientTls,
       handshakeTimeout: t.handshakeMs,
       headersTimeout: t.headersMs,
       requestTimeout: t.requestMs,
@@ -97,12 +104,16 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     });
   });
   const port = (server.address() as AddressInfo).port;
-  log.info({ port }, "webhook server listening");
+  log.info({ port, callers: callers.mode }, "webhook server listening");
+  if (callers.mode === "untrusted") {
+    log.warn("no caller authentication (--client-ca) and no --trust-network: no request creates a Secret; the reconciler generates database credentials");
+  }
   return {
     port,
     server,
     metrics,
-    setCertificate: (tls) => server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" }),
+    // The new context keeps the client CA: setSecureContext replaces the whole context.
+    setCertificate: (tls) => server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2", ...(clientTls.ca ? { ca: clientTls.ca } : {}) }),
     close: async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,8 @@
  * `1073741824`, `1.5Gi`, `500m`, `0.5` and `5e-1` compare as the apiserver does.
  */
 
+import { QUANTITY_PATTERN } from "../../src/api/schema.js";
+
 /** An exact quantity: `numerator / denominator`, denominator > 0. */
 export interface ParsedQuantity {
   numerator: bigint;
@@ -21,6 +23,19 @@ const MAX_EXPONENT = 1000;
 function powerOfTen(decimal: string | undefined, exponent: string | undefined): number {
   if (decimal !== undefined) return DECIMAL[decimal] ?? 0;
   return exponent !== undefined ? Number(exponent) : 0;
+}
+
+const SCHEMA_QUANTITY = new RegExp(QUANTITY_PATTERN);
+
+/**
+ * True when `q` passes the CRD's int-or-string quantity schema (the
+ * apiserver's loose pattern) but is not a quantity resource.ParseQuantity
+ * accepts, e.g. `1e1.5`: only these need the webhook's words, the schema
+ * names the rest first.
+ */
+export function passesSchemaOnly(q: unknown): boolean {
+  const schemaOk = (typeof q === "number" && Number.isInteger(q)) || (typeof q === "string" && SCHEMA_QUANTITY.test(q));
+  return schemaOk && parseQuantity(q) === null;
 }
 
 /** A quantity as written: the string itself, a number in decimal. */
@@ -49,6 +64,18 @@ export function parseQuantity(q: unknown): ParsedQuantity | null {
   if (binary !== undefined) numerator *= 2n ** BigInt(BINARY[binary] ?? 0);
   if (sign === "-") numerator = -numerator;
   return { numerator, denominator };
+}
+
+/**
+ * The sign of a quantity.
+ * @returns -1, 0 or 1 as `q` is negative, zero or positive; null when `q` is
+ *   not a quantity (e.g. `1e1.5`, which the CRD's loose pattern lets through
+ *   but the apiserver's resource.ParseQuantity refuses).
+ */
+export function quantitySign(q: unknown): -1 | 0 | 1 | null {
+  const parsed = parseQuantity(q);
+  if (!parsed) return null;
+  return parsed.numerator < 0n ? -1 : parsed.numerator > 0n ? 1 : 0;
 }
 
 /**

@@ -10,14 +10,18 @@ export interface ReleaseVersion {
   suffix: string[];
 }
 
-const RELEASE = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
+const RELEASE = /^(\d+)\.(\d+)\.(\d+)(?:\.beta(\d+))?(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$/;
 
-/** Parses `MAJOR.MINOR.PATCH[-suffix]`; null when `v` is not such a version. */
+/**
+ * Parses `MAJOR.MINOR.PATCH[.betaN][-suffix]` (discourse `lib/version.rb`); null when `v` is
+ * not such a version. `.betaN` compares like a `-beta.N` pre-release.
+ */
 export function parseReleaseVersion(v: unknown): ReleaseVersion | null {
   if (typeof v !== "string") return null;
   const m = RELEASE.exec(v);
   if (!m) return null;
-  return { parts: [Number(m[1]), Number(m[2]), Number(m[3])], suffix: m[4] ? m[4].split(".") : [] };
+  const beta = m[4] !== undefined ? ["beta", m[4]] : [];
+  return { parts: [Number(m[1]), Number(m[2]), Number(m[3])], suffix: [...beta, ...(m[5] ? m[5].split(".") : [])] };
 }
 
 function compareIdentifiers(a: string, b: string): number {

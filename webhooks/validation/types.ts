@@ -32,6 +32,13 @@ export interface ValidationFacts {
    * "not known" (offline validation): no Secret warnings are given then.
    */
   existingSecrets?: ReadonlySet<string>;
+  /**
+   * Labels of the existing Secrets (metadata only), by name. Undefined means
+   * "not known": the check that a Secret belongs to no other forum is skipped
+   * then (offline, or a caller that is not the API server); the reconciler
+   * refuses such a Secret anyway.
+   */
+  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 /** Facts of an offline validation: nothing known about the cluster. */
@@ -75,4 +82,19 @@ export function nameOf(obj: { metadata?: { name?: unknown } | undefined }): stri
 export function namespaceOf(obj: { metadata?: { namespace?: unknown } | undefined }): string {
   const namespace = obj.metadata?.namespace;
   return typeof namespace === "string" && namespace !== "" ? namespace : "default";
+}
+
+/**
+ * The value at `path` under `root`, read defensively (any node may be missing
+ * or of the wrong JSON type): used for fields that only some versions of the
+ * schema have (spec.redis.storage, spec.backup), so a rule applies as soon as
+ * the field exists.
+ */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
 }

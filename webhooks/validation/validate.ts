@@ -16,23 +16,31 @@ import { schemaErrors } from "../../src/api/ajv.js";
 import type { Discourse } from "../../src/api/types.js";
 import { required, type FieldError } from "./field-error.js";
 import { validateMetadataName, validateMigrationJobName } from "./rules/metadata-name.js";
-import { validateHostnameLabels, validateHostnameUnique } from "./rules/hostname.js";
+import { validateHostnameLabels, validateHostnameNotIp, validateHostnameUnique } from "./rules/hostname.js";
 import { validateNoDowngrade, validateVersionConcrete } from "./rules/version.js";
 import { validateImage } from "./rules/image.js";
 import { warnOfficialReplicas } from "./rules/category.js";
 import { validateDeveloperEmailsUnique } from "./rules/developer-emails.js";
-import { validateAdminSecretExternalOnly, warnManagedOnlySettings } from "./rules/database.js";
+import {
+  validateAdminSecretExternalOnly,
+  validateDatabaseHost,
+  validateDatabaseUserNotReserved,
+  warnManagedOnlySettings,
+} from "./rules/database.js";
 import {
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
   validateNoDatabaseSwitch,
+  validateRedisStorageTransition,
 } from "./rules/database-transitions.js";
-import { warnIngressClassOnRoute } from "./rules/ingress.js";
+import { validateIngressAnnotations, warnIngressClassOnRoute } from "./rules/ingress.js";
+import { validateSizesPositive } from "./rules/sizes.js";
+import { validateAccessModeImmutable, validateBackupFieldsImmutable, validateManagedDatabaseImmutable } from "./rules/immutable.js";
 import { validateUploadsTransition, warnUploadsAccessMode } from "./rules/uploads.js";
 import { validateResources } from "./rules/resources.js";
-import { validatePluginNamesUnique, validatePluginRepositories } from "./rules/plugins.js";
+import { validatePluginNamesUnique, validatePluginRefs, validatePluginRepositories } from "./rules/plugins.js";
 import { validateEnvNames, validateEnvSources } from "./rules/env.js";
-import { warnMissingSecrets } from "./rules/secret-references.js";
+import { validateCredentialsSecretNotForeign, warnMissingSecrets } from "./rules/secret-references.js";
 import { validateDeletionProtection } from "./rules/deletion-protection.js";
 import {
   isRecord,
@@ -48,6 +56,7 @@ import {
 export const CREATE_RULES: readonly CreateRule[] = [
   validateMetadataName,
   validateHostnameLabels,
+  validateHostnameNotIp,
   validateHostnameUnique,
   validateVersionConcrete,
   validateMigrationJobName,
@@ -55,15 +64,21 @@ export const CREATE_RULES: readonly CreateRule[] = [
   warnOfficialReplicas,
   validateDeveloperEmailsUnique,
   validateAdminSecretExternalOnly,
+  validateDatabaseHost,
+  validateDatabaseUserNotReserved,
   warnManagedOnlySettings,
+  validateSizesPositive,
+  validateIngressAnnotations,
   warnIngressClassOnRoute,
   warnUploadsAccessMode,
   validateResources,
   validatePluginNamesUnique,
   validatePluginRepositories,
+  validatePluginRefs,
   validateEnvNames,
   validateEnvSources,
   warnMissingSecrets,
+  validateCredentialsSecretNotForeign,
 ];
 
 /** Transition rules, run on UPDATE against the stored object. */
@@ -72,7 +87,11 @@ export const UPDATE_RULES: readonly UpdateRule[] = [
   validateNoDatabaseSwitch,
   validateDatabaseIdentityImmutable,
   validateDatabaseStorageTransition,
+  validateRedisStorageTransition,
+  validateManagedDatabaseImmutable,
   validateUploadsTransition,
+  validateAccessModeImmutable,
+  validateBackupFieldsImmutable,
 ];
 
 /** Rules run on DELETE, on the stored object. */

@@ -27,9 +27,15 @@ describe("local control plane lifecycle", () => {
       expect(up.code, up.stderr).to.equal(0);
       expect(up.stdout.trim()).to.equal(`export KUBECONFIG=${join(dir, "kubeconfig")}`);
       const state = JSON.parse(readFileSync(join(dir, "cluster.json"), "utf8")) as { pids: number[] };
-      expect(state.pids).to.have.length(3);
+      expect(state.pids).to.have.length(5); // etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok
       const ns = await run("kubectl", ["--kubeconfig", join(dir, "kubeconfig"), "get", "namespaces", "-o", "name"], {});
       expect(ns.stdout).to.include("namespace/kube-public");
+      const nodes = await run("kubectl", ["--kubeconfig", join(dir, "kubeconfig"), "get", "nodes", "--no-headers"], {});
+      expect(nodes.stdout.trim().split("\n").map((l) => l.split(/\s+/).slice(0, 2).join(" "))).to.deep.equal([
+        "kwok-node-1 Ready",
+        "kwok-node-2 Ready",
+        "kwok-node-3 Ready",
+      ]);
       const down = await run("npx", ["tsx", "src/envtest/cli.ts", "down"], { DISCOURSE_ENVTEST_DIR: dir });
       expect(down.code, down.stderr).to.equal(0);
       expect(await waitGone(state.pids, 1000)).to.deep.equal([]);

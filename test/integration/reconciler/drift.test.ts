@@ -38,19 +38,20 @@ describe("reconciler: drift correction and zero-write resync", function () {
     const scaled = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
     expect(scaled.code).to.equal(0);
     const t0 = Date.now();
-    await waitFor("replicas back to 3", async () => {
+    // 0, not spec.replicas: no node runs the first migration here, and no web pod starts before it
+    await waitFor("replicas back to 0", async () => {
       const d = await getObj("apps/v1", "Deployment", ns, "root-forum-web");
-      return (d?.spec as { replicas?: number } | undefined)?.replicas === 3;
+      return (d?.spec as { replicas?: number } | undefined)?.replicas === 0;
     }, 5_000);
     expect(Date.now() - t0).to.be.below(5_000);
     const lines = r.messages().filter((m) => m.startsWith("corrected drift in Deployment root-forum-web"));
-    expect(lines).to.deep.equal(["corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"]);
+    expect(lines).to.deep.equal(["corrected drift in Deployment root-forum-web: spec.replicas 7 → 0"]);
     const events = await waitFor("DriftCorrected event", async () => {
       const out = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", "reason=DriftCorrected"])) as { items: { message: string; involvedObject: { kind: string; name: string }; source: { component: string } }[] };
       return out.items.length > 0 ? out.items : null;
     });
     expect(events.map((e) => [e.involvedObject.kind, e.involvedObject.name, e.message, e.source.component])).to.deep.include([
-      "Discourse", "root-forum", "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3", "discourse-operator",
+      "Discourse", "root-forum", "corrected drift in Deployment root-forum-web: spec.replicas 7 → 0", "discourse-operator",
     ]);
   });
 

@@ -71,7 +71,8 @@ describe("reconciler: deletion policies, pause, invalid objects, upgrades", func
     expect(r.handle.writeRequests()).to.equal(writes);
     expect(((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas).to.equal(4);
     await kubectlOk(["patch", "dsc", "still", "-n", ns, "--type=merge", "-p", '{"spec":{"paused":false}}']);
-    await waitFor("replicas corrected after unpause", async () => ((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas === 1);
+    // corrected to 0: no web pod starts before the first migration (no node runs it here)
+    await waitFor("replicas corrected after unpause", async () => ((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas === 0);
     // Status is written last in a reconcile, just after the correction.
     const unpaused = await waitFor("Paused condition False", async () => {
       const o = await getObj(DSC, "Discourse", ns, "still");
@@ -93,21 +94,43 @@ describe("reconciler: deletion policies, pause, invalid objects, upgrades", func
     expect(events.items.map((e) => e.type)).to.deep.equal(["Warning"]);
   });
 
-  it("a new version waits for its migration Job: web keeps the old image, phase Upgrading", async () => {
-    await createForum("up", { version: "3.4.2" });
-    const image = (d: KubeObject | null): string | undefined => (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]?.image;
-    const oldImage = image(await getObj("apps/v1", "Deployment", ns, "up-web"));
-    expect(oldImage).to.match(/:3\.4\.2$/);
-    await kubectlOk(["patch", "dsc", "up", "-n", ns, "--type=merge", "-p", '{"spec":{"version":"3.5.2"}}']);
-    await waitFor("migration Job of 3.5.2", () => getObj("batch/v1", "Job", ns, "up-migrate-3-5-2"));
-    const dsc = await waitFor("phase Upgrading", async () => {
-      const o = await getObj(DSC, "Discourse", ns, "up");
-      return (o?.status as { phase?: string } | undefined)?.phase === "Upgrading" ? o : null;
+  // External backends: no gate waits for a pod, so the first migration Job is due at once.
+  // Without nodes it never runs, which holds the forum before its first migration.
+  const external = { database: { host: "db.example.org" }, redis: { host: "redis.example.org" } };
+  const migrationJobs = async (name: string): Promise<KubeObject[]> =>
+    (JSON.parse(await kubectlOk(["get", "jobs", "-n", ns, "-l", `app.kubernetes.io/instance=${name},app.kubernetes.io/component=migrations`, "-o", "json"])) as { items: KubeObject[] }).items;
+
+  it("a new forum runs its pre-deployment migration Job first: web and sidekiq stay at 0 replicas, phase Provisioning", async () => {
+    await apply(credentialsSecret(ns, "fresh"), discourseManifest(ns, { name: "fresh", spec: { hostname: "fresh.web.cern.ch", developerEmails: ["a@cern.ch"], ...external } }));
+    const [job] = await waitFor("the pre-deployment migration Job", async () => {
+      const jobs = await migrationJobs("fresh");
+      return jobs.length > 0 ? jobs : null;
     });
-    expect((dsc.status as { version: string }).version).to.equal("3.4.2");
-    expect(condition(dsc, "Progressing")?.reason).to.equal("Upgrading");
+    expect(job?.metadata.name).to.match(/^fresh-migrate-3-5-2-[0-9a-f]{8}-pre$/);
+    expect(job?.metadata.labels?.["discourse.cern/migration-stage"]).to.equal("pre");
+    const container = (job?.spec as { template: { spec: { containers: { command: string[]; env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0];
+    expect(container?.command).to.deep.equal(["bundle", "exec", "rake", "db:migrate"]);
+    expect(container?.env).to.deep.include({ name: "SKIP_POST_DEPLOYMENT_MIGRATIONS", value: "1" });
+    const dsc = await waitFor("phase Provisioning", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "fresh");
+      return (o?.status as { phase?: string } | undefined)?.phase === "Provisioning" ? o : null;
+    });
+    expect(condition(dsc, "Progressing")?.reason).to.equal("PreDeploymentMigration");
+    expect(condition(dsc, "Ready")?.reason).to.equal("NotMigrated");
+    expect((dsc.status as { version?: string }).version).to.equal(undefined);
+    for (const d of ["fresh-web", "fresh-sidekiq"]) expect(((await getObj("apps/v1", "Deployment", ns, d))?.spec as { replicas: number }).replicas, d).to.equal(0);
+  });
+
+  it("a spec change while the migration Job runs makes no second Job (Rails' migration lock); the Job is never updated", async () => {
+    const [before] = await migrationJobs("fresh");
+    await kubectlOk(["patch", "dsc", "fresh", "-n", ns, "--type=merge", "-p", '{"spec":{"env":[{"name":"DISCOURSE_MAX_REQS_PER_IP_MODE","value":"warn"}]}}']);
+    const dsc = await waitFor("waiting for the running Job", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "fresh");
+      return condition(o, "Progressing")?.message.startsWith(`waiting for migration Job ${before?.metadata.name ?? ""} to end`) ? o : null;
+    });
+    expect((dsc.status as { phase: string }).phase).to.equal("Provisioning");
     await settle(r);
-    expect(image(await getObj("apps/v1", "Deployment", ns, "up-web"))).to.equal(oldImage);
-    expect(image(await getObj("apps/v1", "Deployment", ns, "up-sidekiq"))).to.equal(oldImage);
+    const after = await migrationJobs("fresh");
+    expect(after.map((j) => [j.metadata.name, j.metadata.uid])).to.deep.equal([[before?.metadata.name, before?.metadata.uid]]);
   });
 });

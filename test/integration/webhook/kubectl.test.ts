@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { AdmissionregistrationV1Api, CoreV1Api, type V1Secret } from "@kubernetes/client-node";
 import { parse, stringify } from "yaml";
-import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../../src/api/constants.js";
+import { DEFAULT_DISCOURSE_VERSION, MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../../src/api/constants.js";
 import type { Discourse } from "../../../src/api/types.js";
 import { applyDefaults } from "../../../webhooks/defaulting/apply-defaults.js";
 import type { RunningWebhook } from "../../../webhooks/server/run-webhook.js";
@@ -67,10 +67,12 @@ describe("webhooks with the real apiserver, through kubectl", function () {
     expect(lines.slice(1).map((l) => l.replace(/^\* ([^:]+): .*$/, "$1"))).to.deep.equal(["spec.developerEmails[1]", "spec.plugins[1].name", "spec.env[0].name"]);
   });
 
-  it("a problem the CRD schema catches first reads the same way", async () => {
+  it("a floating tag is answered in the webhook's words, not with a regular expression", async () => {
     const r = await apply(discourse("floating", { hostname: "floating.example.org", version: "latest", developerEmails: ["a@example.org"] }));
     expect(r.code).to.not.equal(0);
-    expect(r.stderr).to.match(/^The Discourse "floating" is invalid: spec\.version: Invalid value: "latest"/);
+    expect(r.stderr.trim()).to.equal(
+      `The Discourse "floating" is invalid: spec.version: Invalid value: "latest": floating tag "latest": pin a concrete release such as ${DEFAULT_DISCOURSE_VERSION}`,
+    );
   });
 
   it("a hostname another Discourse holds is rejected by the webhook (the schema cannot say it)", async () => {

@@ -9,9 +9,8 @@ import { caBundlePatch } from "../../../webhooks/configurations/register-webhook
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const CA = Buffer.from(PEM).toString("base64");
-const selector = {
-  matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["discourse-operator-system", "kube-system"] }],
-};
+/** Every namespace: kube-system and the operator's own are not left out. */
+const selector = {};
 const rules = (operations: string[]): unknown[] => [
   { apiGroups: ["discourse.cern"], apiVersions: ["v1alpha1"], resources: ["discourses"], operations, scope: "Namespaced" },
 ];
@@ -74,10 +73,16 @@ describe("webhook configurations", () => {
     });
   }
 
-  it("an operator installed elsewhere leaves out its own namespace", () => {
+  it("an operator installed elsewhere still leaves out no namespace, its own included", () => {
     const got = buildValidatingWebhookConfiguration(serviceEndpoint("ops", 8443), PEM).webhooks?.[0];
-    expect(got?.namespaceSelector?.matchExpressions?.[0]?.values).to.deep.equal(["ops", "kube-system"]);
+    expect(got?.namespaceSelector).to.deep.equal({});
     expect(got?.clientConfig.service?.port).to.equal(8443);
+  });
+
+  it("neither configuration has an object selector: every Discourse is sent", () => {
+    for (const c of [buildValidatingWebhookConfiguration(serviceEndpoint(), PEM), buildMutatingWebhookConfiguration(serviceEndpoint(), PEM)]) {
+      expect(c.webhooks?.[0]?.objectSelector).to.equal(undefined);
+    }
   });
 
   it("an IPv6 host is bracketed in the URL", () => {

@@ -36,7 +36,12 @@ describe("credentials: planCredentials", () => {
       },
     },
     { name: "a dry run creates nothing", fixture: "create-minimal-dry-run", want: null },
-    { name: "an existing Secret is never replaced", fixture: "create-minimal", facts: { existingSecrets: new Set(["forum-db-credentials"]) }, want: null },
+    {
+      name: "a Secret known to exist does not stop the plan: the create decides (409 = exists), never a cache",
+      fixture: "create-minimal",
+      facts: { existingSecrets: new Set(["forum-db-credentials"]) },
+      want: managed,
+    },
     { name: "an object the validating webhook will deny gets no Secret", fixture: "create-invalid", want: null },
     { name: "a malformed object gets no Secret", fixture: "create-spec-not-object", want: null },
     { name: "UPDATE creates nothing", fixture: "update-downgrade", want: null },
@@ -91,6 +96,19 @@ describe("credentials: the Secret", () => {
       "postgresql://a%24b:p%40ss%3A%2Fw@forum-postgresql:5432/x%20y?sslmode=disable",
     );
   });
+
+  const hosts: Array<{ host: string; uri: string }> = [
+    { host: "db.example.org", uri: "postgresql://forum:pw@db.example.org:5432/forum?sslmode=disable" },
+    { host: "192.0.2.7", uri: "postgresql://forum:pw@192.0.2.7:5432/forum?sslmode=disable" },
+    { host: "2001:db8::7", uri: "postgresql://forum:pw@[2001:db8::7]:5432/forum?sslmode=disable" },
+    // Admission refuses such hosts; should one get past it, it still cannot end the host part.
+    { host: "evil@other/x?y", uri: "postgresql://forum:pw@evil%40other%2Fx%3Fy:5432/forum?sslmode=disable" },
+  ];
+  for (const c of hosts) {
+    it(`postgresUri: host ${c.host} is escaped or bracketed`, () => {
+      expect(postgresUri({ ...managed, host: c.host }, "pw")).to.equal(c.uri);
+    });
+  }
 });
 
 describe("credentials: ensureCredentialsSecret", () => {

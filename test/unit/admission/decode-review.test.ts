@@ -26,6 +26,13 @@ describe("admission: decodeAdmissionReview", () => {
     { name: "empty uid", body: review({ ...request, uid: "" }), want: { error: "request.uid is missing" } },
     { name: "uid not a string", body: review({ ...request, uid: 7 }), want: { error: "request.uid is missing" } },
     { name: "no kind", body: review({ ...request, kind: undefined }), want: { error: "request.kind is missing" } },
+    { name: "kind.group not a string", body: review({ ...request, kind: { ...request.kind, group: { toString: 1 } } }), want: { error: "request.kind.group must be a string" } },
+    { name: "kind.kind not a string", body: review({ ...request, kind: { ...request.kind, kind: ["Discourse"] } }), want: { error: "request.kind.kind must be a string" } },
+    { name: "name not a string", body: review({ ...request, name: { toString: "x" } }), want: { error: "request.name must be a string" } },
+    { name: "namespace not a string", body: review({ ...request, namespace: 5 }), want: { error: "request.namespace must be a string" } },
+    { name: "dryRun not a boolean", body: review({ ...request, dryRun: "false" }), want: { error: "request.dryRun must be a boolean" } },
+    { name: "userInfo not an object", body: review({ ...request, userInfo: [] }), want: { error: "request.userInfo must be an object" } },
+    { name: "null optional fields count as absent", body: review({ ...request, name: null, dryRun: null }), want: { request: { ...request, name: null, dryRun: null } } },
     {
       name: "unknown operation",
       body: review({ ...request, operation: "PATCH" }),

@@ -17,10 +17,11 @@ function clients(opts: { route: boolean; discourses: unknown[]; secrets: string[
         return Promise.resolve({ groups } as V1APIGroupList);
       },
     },
-    core: {
-      readNamespacedSecret: ({ namespace, name }: { namespace: string; name: string }) => {
+    secrets: {
+      readSecretMetadata: ({ namespace, name }: { namespace: string; name: string }) => {
         opts.calls.push(`secret ${namespace}/${name}`);
-        return opts.secrets.includes(`${namespace}/${name}`) ? Promise.resolve({ metadata: { name } }) : Promise.reject(new ApiError(404));
+        const labels = { "app.kubernetes.io/instance": name };
+        return opts.secrets.includes(`${namespace}/${name}`) ? Promise.resolve({ metadata: { labels } }) : Promise.reject(new ApiError(404));
       },
     },
     custom: {
@@ -47,8 +48,16 @@ describe("facts: KubeFactsSource", () => {
       routeApiAvailable: true,
       otherHostnames: [{ namespace: "b", name: "forum", hostname: "b.example.org" }],
       existingSecrets: new Set(["forum-db-credentials"]),
+      secretLabels: new Map([["forum-db-credentials", { "app.kubernetes.io/instance": "forum-db-credentials" }]]),
     });
     expect(calls).to.deep.equal(["apis", "secret a/forum-db-credentials", "secret a/forum-tls"]);
+  });
+
+  it("with secrets: false (the mutating webhook, or a caller that is not the API server), no Secret is looked up", async () => {
+    const calls: string[] = [];
+    const source = new KubeFactsSource(clients({ route: false, discourses: [], secrets: ["a/forum-db-credentials"], calls }));
+    const facts = await source.gather({ metadata: { name: "forum" }, spec: { hostname: "forum.example.org" } }, "a", { secrets: false });
+    expect([facts.existingSecrets, calls]).to.deep.equal([new Set(), ["apis"]]);
   });
 
   it("asks for the Route API again only after the TTL", async () => {
@@ -66,9 +75,9 @@ describe("facts: KubeFactsSource", () => {
   it("an API failure other than 404 is an error that names the Secret, not the response", async () => {
     const failing = {
       ...clients({ route: false, discourses: [], secrets: [], calls: [] }),
-      core: { readNamespacedSecret: () => Promise.reject(new ApiError(403)) },
+      secrets: { readSecretMetadata: () => Promise.reject(new ApiError(403)) },
     } as unknown as FactsClients;
-    const err = await new KubeFactsSource(failing).existingSecrets("ns", ["s"]).catch((e: unknown) => e);
+    const err = await new KubeFactsSource(failing).secretsMetadata("ns", ["s"]).catch((e: unknown) => e);
     expect((err as Error).message).to.equal("reading Secret ns/s failed with HTTP 403");
   });
 });

@@ -1,64 +1,96 @@
 import { expect } from "chai";
-import { buildDatabaseClaimResize } from "../../../reconciler/builders/database-claim.js";
-import { buildPostgresqlInitConfigMap } from "../../../reconciler/builders/postgresql-init-configmap.js";
+import { buildDatabaseClaimResize, buildRedisClaimResize } from "../../../reconciler/builders/database-claim.js";
+import type { BuildOptions } from "../../../reconciler/builders/options.js";
+import { buildPostgresqlInitConfigMap, extensionsSql } from "../../../reconciler/builders/postgresql-init-configmap.js";
 import { buildPostgresqlService } from "../../../reconciler/builders/postgresql-service.js";
-import { buildPostgresqlStatefulSet } from "../../../reconciler/builders/postgresql-statefulset.js";
-import { buildRedisDeployment } from "../../../reconciler/builders/redis-deployment.js";
+import { buildPostgresqlStatefulSet, PG_FAST_STOP_SCRIPT } from "../../../reconciler/builders/postgresql-statefulset.js";
+import { buildRedisStatefulSet, REDIS_START_SCRIPT } from "../../../reconciler/builders/redis-statefulset.js";
 import { buildRedisService } from "../../../reconciler/builders/redis-service.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
 import { rootForum, withSpec } from "./fixtures.js";
-import { labels, meta, restrictedContainer, restrictedPod, selector } from "./expected.js";
+import { arbitraryUidPod, labels, meta, restrictedContainer, restrictedPod, selector } from "./expected.js";
 
-function expectedRedis(command: string[], env?: unknown[]) {
+function expectedRedis(o: { env?: unknown[]; uid?: number; storage: string; whenDeleted: string }) {
   return {
     apiVersion: "apps/v1",
-    kind: "Deployment",
+    kind: "StatefulSet",
     metadata: meta("root-forum", "redis", "root-forum-redis"),
     spec: {
       replicas: 1,
+      serviceName: "root-forum-redis",
       selector: { matchLabels: selector("root-forum", "redis") },
-      strategy: { type: "Recreate" },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: o.whenDeleted, whenScaled: "Retain" },
       template: {
         metadata: { labels: labels("root-forum", "redis") },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: restrictedPod(999),
+          securityContext: o.uid === undefined ? arbitraryUidPod : restrictedPod(o.uid),
           containers: [
             {
               name: "redis",
               image: "docker.io/library/redis:7.4",
               imagePullPolicy: "IfNotPresent",
-              command,
-              ...(env ? { env } : {}),
+              command: ["/bin/sh", "-c", REDIS_START_SCRIPT],
               ports: [{ name: "redis", containerPort: 6379, protocol: "TCP" }],
               readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10, timeoutSeconds: 5 },
               livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
               resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "512Mi" } },
-              volumeMounts: [{ name: "data", mountPath: "/data" }],
+              volumeMounts: [
+                { name: "data", mountPath: "/data" },
+                { name: "config", mountPath: "/config" },
+              ],
               securityContext: restrictedContainer,
+              ...(o.env ? { env: o.env } : {}),
             },
           ],
-          volumes: [{ name: "data", emptyDir: {} }],
+          volumes: [{ name: "config", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
         },
       },
+      volumeClaimTemplates: [
+        {
+          apiVersion: "v1",
+          kind: "PersistentVolumeClaim",
+          metadata: { name: "data", labels: labels("root-forum", "redis") },
+          spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: o.storage } } },
+        },
+      ],
     },
   };
 }
 
 describe("builders/redis", () => {
-  const cases = [
-    { name: "managed, no password", obj: rootForum(), want: expectedRedis(["redis-server"]) },
+  const password = [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } } }];
+  const cases: { name: string; obj: DefaultedDiscourse; opts?: BuildOptions; want: unknown }[] = [
+    { name: "managed, no password: data on a 2Gi volume, uid 999", obj: rootForum(), want: expectedRedis({ uid: 999, storage: "2Gi", whenDeleted: "Retain" }) },
     {
-      name: "managed, password from spec.redis.passwordSecret",
-      obj: withSpec(rootForum(), (s) => { s.redis.passwordSecret = { name: "redis-auth", key: "password" }; }),
-      want: expectedRedis(
-        ["redis-server", "--requirepass", "$(REDIS_PASSWORD)"],
-        [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } } }],
-      ),
+      name: "password from spec.redis.passwordSecret: an env entry, never an argument",
+      obj: withSpec(rootForum(), (s) => { s.redis.passwordSecret = { name: "redis-auth", key: "password" }; s.deletionPolicy = "Delete"; }),
+      want: expectedRedis({ uid: 999, storage: "2Gi", whenDeleted: "Delete", env: password }),
+    },
+    {
+      name: "OpenShift: no uid, restricted-v2 assigns one",
+      obj: rootForum(),
+      opts: { openShift: true },
+      want: expectedRedis({ storage: "2Gi", whenDeleted: "Retain" }),
+    },
+    {
+      name: "a live claim template is kept (volumeClaimTemplates are immutable)",
+      obj: withSpec(rootForum(), (s) => { s.redis.storage = { size: "5Gi" }; }),
+      opts: { liveRedisClaimTemplateStorage: "2Gi" },
+      want: expectedRedis({ uid: 999, storage: "2Gi", whenDeleted: "Retain" }),
     },
   ];
-  for (const c of cases) it(`Deployment: ${c.name}`, () => expect(buildRedisDeployment(c.obj)).to.deep.equal(c.want));
+  for (const c of cases) it(`StatefulSet: ${c.name}`, () => expect(buildRedisStatefulSet(c.obj, c.opts)).to.deep.equal(c.want));
+
+  it("Redis claim resize: labels and storage only, no owner reference", () => {
+    expect(buildRedisClaimResize(withSpec(rootForum(), (s) => { s.redis.storage = { size: "5Gi" }; }))).to.deep.equal({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data-root-forum-redis-0", namespace: "forums", labels: labels("root-forum", "redis") },
+      spec: { resources: { requests: { storage: "5Gi" } } },
+    });
+  });
 
   it("Service: the whole object", () => {
     expect(buildRedisService(rootForum())).to.deep.equal({
@@ -74,7 +106,7 @@ describe("builders/redis", () => {
   });
 });
 
-function expectedStatefulSet(o: { image: string; mountPath: string; pgdata?: string; whenDeleted: string; storage: string }) {
+function expectedStatefulSet(o: { image: string; mountPath: string; pgdata?: string; whenDeleted: string; storage: string; uid?: number | null }) {
   const isReady = ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", "root_forum", "-d", "root_forum"];
   return {
     apiVersion: "apps/v1",
@@ -90,7 +122,7 @@ function expectedStatefulSet(o: { image: string; mountPath: string; pgdata?: str
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: restrictedPod(999),
+          securityContext: o.uid === null ? arbitraryUidPod : restrictedPod(999),
           terminationGracePeriodSeconds: 60,
           containers: [
             {
@@ -107,6 +139,7 @@ function expectedStatefulSet(o: { image: string; mountPath: string; pgdata?: str
               readinessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5 },
               livenessProbe: { exec: { command: isReady }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "2Gi" } },
+              lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", PG_FAST_STOP_SCRIPT] } } },
               volumeMounts: [
                 { name: "data", mountPath: o.mountPath },
                 { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
@@ -139,12 +172,12 @@ function expectedStatefulSet(o: { image: string; mountPath: string; pgdata?: str
 }
 
 describe("builders/postgresql", () => {
-  const cases: { name: string; obj: DefaultedDiscourse; opts?: { liveDatabaseClaimTemplateStorage: string }; want: unknown }[] = [
+  const cases: { name: string; obj: DefaultedDiscourse; opts?: BuildOptions; want: unknown }[] = [
     {
       name: "PostgreSQL 17, Retain: data in /var/lib/postgresql/data/pgdata, claim kept on deletion",
       obj: rootForum(),
       want: expectedStatefulSet({
-        image: "docker.io/library/postgres:17",
+        image: "docker.io/pgvector/pgvector:0.8.6-pg17",
         mountPath: "/var/lib/postgresql/data",
         pgdata: "/var/lib/postgresql/data/pgdata",
         whenDeleted: "Retain",
@@ -154,18 +187,31 @@ describe("builders/postgresql", () => {
     {
       name: "PostgreSQL 18, Delete: volume at /var/lib/postgresql, image's PGDATA, claim deleted with it",
       obj: withSpec(rootForum(), (s) => { s.database.version = "18"; s.deletionPolicy = "Delete"; }),
-      want: expectedStatefulSet({ image: "docker.io/library/postgres:18", mountPath: "/var/lib/postgresql", whenDeleted: "Delete", storage: "20Gi" }),
+      want: expectedStatefulSet({ image: "docker.io/pgvector/pgvector:0.8.6-pg18", mountPath: "/var/lib/postgresql", whenDeleted: "Delete", storage: "20Gi" }),
     },
     {
       name: "a live claim template is kept (volumeClaimTemplates are immutable)",
       obj: withSpec(rootForum(), (s) => { s.database.storage.size = "40Gi"; }),
       opts: { liveDatabaseClaimTemplateStorage: "20Gi" },
       want: expectedStatefulSet({
-        image: "docker.io/library/postgres:17",
+        image: "docker.io/pgvector/pgvector:0.8.6-pg17",
         mountPath: "/var/lib/postgresql/data",
         pgdata: "/var/lib/postgresql/data/pgdata",
         whenDeleted: "Retain",
         storage: "20Gi",
+      }),
+    },
+    {
+      name: "spec.database.image (a mirror) replaces the pgvector image; OpenShift: no uid",
+      obj: withSpec(rootForum(), (s) => { s.database.image = "registry.cern.ch/mirror/pgvector:0.8.6-pg17"; }),
+      opts: { openShift: true },
+      want: expectedStatefulSet({
+        image: "registry.cern.ch/mirror/pgvector:0.8.6-pg17",
+        mountPath: "/var/lib/postgresql/data",
+        pgdata: "/var/lib/postgresql/data/pgdata",
+        whenDeleted: "Retain",
+        storage: "20Gi",
+        uid: null,
       }),
     },
   ];
@@ -184,12 +230,12 @@ describe("builders/postgresql", () => {
     });
   });
 
-  it("init ConfigMap: creates hstore and pg_trgm", () => {
+  it("init ConfigMap: the extensions SQL as 10-extensions.sql", () => {
     expect(buildPostgresqlInitConfigMap(rootForum())).to.deep.equal({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: meta("root-forum", "postgresql", "root-forum-postgresql-init"),
-      data: { "10-extensions.sql": "CREATE EXTENSION IF NOT EXISTS hstore;\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n" },
+      data: { "10-extensions.sql": extensionsSql() },
     });
   });
 

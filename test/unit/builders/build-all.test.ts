@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { buildAll, OWNED_KINDS, type DesiredChild } from "../../../reconciler/builders/index.js";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { buildAll, codeAnnotations, codeRevision, OWNED_KINDS, REVISION_ANNOTATION, specCode, type DesiredChild } from "../../../reconciler/builders/index.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
 import { deepFreeze, marketplace, rootForum, withSpec } from "./fixtures.js";
 
@@ -42,16 +43,20 @@ describe("builders/buildAll", () => {
   it("root-forum: every child, in apply order, with its mode", () => {
     expect(rows(buildAll(rootForum()))).to.deep.equal([
       ["Secret", "root-forum-db-credentials", "patchIfExists", true, true],
+      ["Secret", "root-forum-app-secrets", "patchIfExists", true, true],
       ["ConfigMap", "root-forum-env", "apply", true, false],
       ["ConfigMap", "root-forum-postgresql-init", "apply", true, false],
+      ["ServiceAccount", "root-forum-discourse", "apply", false, false],
+      ["RoleBinding", "root-forum-discourse-scc", "apply", false, false],
       ["PersistentVolumeClaim", "root-forum-uploads", "apply", true, true],
       ["PersistentVolumeClaim", "data-root-forum-postgresql-0", "patchIfExists", true, true],
+      ["PersistentVolumeClaim", "data-root-forum-redis-0", "patchIfExists", true, true],
       ["StatefulSet", "root-forum-postgresql", "apply", true, false],
       ["Service", "root-forum-postgresql", "apply", true, false],
-      ["Deployment", "root-forum-redis", "apply", true, false],
+      ["Deployment", "root-forum-redis", "apply", false, false],
+      ["StatefulSet", "root-forum-redis", "apply", true, false],
       ["Service", "root-forum-redis", "apply", true, false],
       ["Job", "root-forum-db-init", "create", false, false],
-      ["Job", "root-forum-migrate-3-5-2", "create", true, false],
       ["Deployment", "root-forum-web", "apply", true, false],
       ["Deployment", "root-forum-sidekiq", "apply", true, false],
       ["Service", "root-forum-web", "apply", true, false],
@@ -65,15 +70,18 @@ describe("builders/buildAll", () => {
   it("marketplace: external backends, Route, one replica; no database claim entry (never deleted)", () => {
     expect(rows(buildAll(marketplace()))).to.deep.equal([
       ["Secret", "marketplace-db-credentials", "patchIfExists", true, true],
+      ["Secret", "marketplace-app-secrets", "patchIfExists", true, true],
       ["ConfigMap", "marketplace-env", "apply", true, false],
       ["ConfigMap", "marketplace-postgresql-init", "apply", false, false],
+      ["ServiceAccount", "marketplace-discourse", "apply", true, false],
+      ["RoleBinding", "marketplace-discourse-scc", "apply", true, false],
       ["PersistentVolumeClaim", "marketplace-uploads", "apply", true, true],
       ["StatefulSet", "marketplace-postgresql", "apply", false, false],
       ["Service", "marketplace-postgresql", "apply", false, false],
       ["Deployment", "marketplace-redis", "apply", false, false],
+      ["StatefulSet", "marketplace-redis", "apply", false, false],
       ["Service", "marketplace-redis", "apply", false, false],
       ["Job", "marketplace-db-init", "create", true, false],
-      ["Job", "marketplace-migrate-3-4-2", "create", true, false],
       ["Deployment", "marketplace-web", "apply", true, false],
       ["Deployment", "marketplace-sidekiq", "apply", true, false],
       ["Service", "marketplace-web", "apply", true, false],
@@ -84,6 +92,55 @@ describe("builders/buildAll", () => {
     ]);
   });
 
+  it("a forum at rest: no migration Job entry, web and sidekiq record the spec's code", () => {
+    const children = buildAll(rootForum());
+    expect(children.filter((c) => c.kind === "Job").map((c) => c.name)).to.deep.equal(["root-forum-db-init"]);
+    const code = { version: "3.5.2", image: "docker.io/discourse/discourse:3.5.2", plugins: rootForum().spec.plugins };
+    for (const name of ["root-forum-web", "root-forum-sidekiq"]) {
+      const d = children.find((c) => c.name === name)?.object as V1Deployment;
+      expect(d.metadata?.annotations, name).to.deep.equal(codeAnnotations(code));
+    }
+  });
+
+  it("the plan's migration Job comes after db-init, stale migration Jobs are null entries (deleted)", () => {
+    const children = buildAll(rootForum(), { migration: "pre", staleMigrationJobs: ["root-forum-migrate-3-4-2-0123abcd-post"] });
+    const jobs = rows(children).filter(([kind]) => kind === "Job");
+    expect(jobs).to.have.length(3);
+    expect(jobs[0]).to.deep.equal(["Job", "root-forum-db-init", "create", false, false]);
+    expect(jobs[1]?.[1]).to.match(/^root-forum-migrate-3-5-2-[0-9a-f]{8}-pre$/);
+    expect(jobs[2]).to.deep.equal(["Job", "root-forum-migrate-3-4-2-0123abcd-post", "create", false, false]);
+  });
+
+  const served = [
+    {
+      name: "before the first migration: the spec's code, 0 replicas, no code annotations",
+      served: { code: specCode(rootForum()), migrated: false },
+      want: { image: "docker.io/discourse/discourse:3.5.2", plugins: 2, web: 0, sidekiq: 0, annotated: false },
+    },
+    {
+      name: "while a new revision migrates: the running code (image and plugins), the spec's replicas",
+      served: { code: { version: "3.4.2", image: "docker.io/discourse/discourse:3.4.2", plugins: [] }, migrated: true },
+      want: { image: "docker.io/discourse/discourse:3.4.2", plugins: 0, web: 3, sidekiq: 2, annotated: true },
+    },
+  ];
+  for (const c of served) {
+    it(`web and sidekiq, ${c.name}`, () => {
+      const children = buildAll(rootForum(), { served: c.served });
+      const d = (name: string): V1Deployment => children.find((x) => x.name === name)?.object as V1Deployment;
+      const [web, sidekiq] = [d("root-forum-web"), d("root-forum-sidekiq")];
+      const recorded = (x: V1Deployment): boolean => x.metadata?.annotations?.[REVISION_ANNOTATION] === codeRevision(c.served.code);
+      const pod = web.spec?.template.spec;
+      expect({
+        image: pod?.containers[0]?.image,
+        plugins: (pod?.initContainers ?? []).filter((x) => x.name.startsWith("plugin-")).length,
+        web: web.spec?.replicas,
+        sidekiq: sidekiq.spec?.replicas,
+        annotated: recorded(web) && recorded(sidekiq),
+      }).to.deep.equal(c.want);
+      expect(sidekiq.spec?.template.spec?.containers[0]?.image).to.equal(c.want.image);
+    });
+  }
+
   for (const f of forums) {
     describe(f.name, () => {
       it("each entry's object has the entry's apiVersion, kind and name", () => {
@@ -93,7 +150,7 @@ describe("builders/buildAll", () => {
         }
       });
 
-      it("every child carries the four labels and the controller owner reference (the database claim: labels only)", () => {
+      it("every child carries the four labels and the controller owner reference (retainable ones under Retain and the database claim: labels only)", () => {
         const obj = f.obj();
         for (const c of buildAll(obj)) {
           if (!c.object) continue;
@@ -105,7 +162,7 @@ describe("builders/buildAll", () => {
             "app.kubernetes.io/managed-by": "discourse-operator",
           });
           expect(m.labels?.["app.kubernetes.io/component"], c.name).to.be.a("string").and.not.equal("");
-          const owners = c.name.startsWith("data-") ? undefined : [
+          const owners = c.name.startsWith("data-") || (c.retainable && obj.spec.deletionPolicy === "Retain") ? undefined : [
             { apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true },
           ];
           expect(m.ownerReferences, c.name).to.deep.equal(owners);
@@ -138,7 +195,7 @@ describe("builders/buildAll", () => {
 
       it("never mutates its input (frozen) and shares no object with it", () => {
         const input = deepFreeze(f.obj());
-        const children = buildAll(input, { appImage: "x:1", liveDatabaseClaimTemplateStorage: "1Gi" });
+        const children = buildAll(input, { served: { code: { version: "1.0.0", image: "x:1", plugins: [] }, migrated: false }, migration: "pre", staleMigrationJobs: ["old"], liveDatabaseClaimTemplateStorage: "1Gi" });
         expect(input).to.deep.equal(f.obj());
         // The input is deep-frozen, so any object the output shares with it is frozen too.
         expect(frozenPaths(children, "children")).to.deep.equal([]);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { buildDbInitJob, DB_INIT_SCRIPT } from "../../../reconciler/builders/db-init-job.js";
 import { marketplace } from "./fixtures.js";
-import { labels, meta, restrictedContainer, restrictedPod } from "./expected.js";
+import { arbitraryUidPod, labels, meta, restrictedContainer } from "./expected.js";
 
 describe("builders/db-init-job", () => {
   it("marketplace: the whole Job; passwords only through secretKeyRef", () => {
@@ -17,11 +17,11 @@ describe("builders/db-init-job", () => {
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: restrictedPod(999),
+            securityContext: arbitraryUidPod, // marketplace is exposed by a Route: OpenShift
             containers: [
               {
                 name: "db-init",
-                image: "docker.io/library/postgres:16",
+                image: "docker.io/pgvector/pgvector:0.8.6-pg16",
                 imagePullPolicy: "IfNotPresent",
                 command: ["/bin/sh", "-c", DB_INIT_SCRIPT],
                 env: [

@@ -46,6 +46,7 @@ describe("builders/env-configmap", () => {
         DISCOURSE_SMTP_USER_NAME: "root-forum",
         PGSSLMODE: "disable",
         RAILS_ENV: "production",
+        RAILS_LOG_TO_STDOUT: "1",
       },
     });
   });
@@ -66,6 +67,7 @@ describe("builders/env-configmap", () => {
         DISCOURSE_SERVE_STATIC_ASSETS: "true",
         PGSSLMODE: "require",
         RAILS_ENV: "production",
+        RAILS_LOG_TO_STDOUT: "1",
       },
     },
     {
@@ -88,6 +90,7 @@ describe("builders/env-configmap", () => {
         DISCOURSE_SMTP_PORT: "25",
         PGSSLMODE: "require",
         RAILS_ENV: "production",
+        RAILS_LOG_TO_STDOUT: "1",
       },
     },
     {
@@ -112,6 +115,7 @@ describe("builders/env-configmap", () => {
         DISCOURSE_SERVE_STATIC_ASSETS: "false",
         PGSSLMODE: "require",
         RAILS_ENV: "production",
+        RAILS_LOG_TO_STDOUT: "1",
       },
     },
   ];

@@ -42,8 +42,32 @@ export function meta(instance: string, component: string, name: string) {
   };
 }
 
+/** Metadata of a child that `deletionPolicy: Retain` keeps: no owner reference while Retain. */
+export function retainedMeta(instance: string, component: string, name: string) {
+  const { ownerReferences: _owners, ...rest } = meta(instance, component, name);
+  return rest;
+}
+
 export const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 
 export function restrictedPod(uid: number) {
   return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
 }
+
+/** Pod context of an image that runs as any uid on OpenShift: no uid, gid or fsGroup. */
+export const arbitraryUidPod = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+
+/** Env of every Discourse container of root-forum after the process env: the secretKeyRef entries. */
+export const ROOT_FORUM_SECRET_ENV = [
+  { name: "DISCOURSE_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-db-credentials", key: "password" } } },
+  { name: "DISCOURSE_SECRET_KEY_BASE", valueFrom: { secretKeyRef: { name: "root-forum-app-secrets", key: "secret_key_base" } } },
+  { name: "DISCOURSE_SMTP_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-smtp", key: "password" } } },
+  { name: "DISCOURSE_SAML_CERT_FINGERPRINT", valueFrom: { secretKeyRef: { name: "root-forum-saml", key: "fingerprint" } } },
+];
+/** Mounts shared by the app containers of root-forum (logs, uploads, plugins). */
+export const ROOT_FORUM_MOUNTS = [
+  { name: "logs", mountPath: "/shared/log/rails" },
+  { name: "uploads", mountPath: "/shared/uploads" },
+  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse-solved", subPath: "discourse-solved" },
+  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse_saml", subPath: "discourse_saml" },
+];

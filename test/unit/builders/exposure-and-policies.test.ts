@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildCredentialsSecretAdoption } from "../../../reconciler/builders/credentials-secret.js";
+import { buildAppSecretsAdoption, buildCredentialsSecretAdoption } from "../../../reconciler/builders/credentials-secret.js";
 import { buildIngress } from "../../../reconciler/builders/ingress.js";
 import { buildNetworkPolicy } from "../../../reconciler/builders/network-policy.js";
 import { buildPodDisruptionBudget } from "../../../reconciler/builders/pod-disruption-budget.js";
@@ -7,7 +7,7 @@ import { buildRoute } from "../../../reconciler/builders/route.js";
 import { buildUploadsPvc } from "../../../reconciler/builders/uploads-pvc.js";
 import { buildWebService } from "../../../reconciler/builders/web-service.js";
 import { marketplace, rootForum, withSpec } from "./fixtures.js";
-import { meta, selector } from "./expected.js";
+import { meta, retainedMeta, selector } from "./expected.js";
 
 const instance = { "app.kubernetes.io/name": "discourse", "app.kubernetes.io/instance": "root-forum" };
 
@@ -16,7 +16,17 @@ describe("builders/exposure and policies (whole objects)", () => {
     {
       name: "credentials Secret adoption: metadata only, no data or type",
       got: () => buildCredentialsSecretAdoption(rootForum()),
+      want: { apiVersion: "v1", kind: "Secret", metadata: retainedMeta("root-forum", "database", "root-forum-db-credentials") },
+    },
+    {
+      name: "credentials Secret adoption under deletionPolicy Delete: owned by the Discourse",
+      got: () => buildCredentialsSecretAdoption(withSpec(rootForum(), (s) => { s.deletionPolicy = "Delete"; })),
       want: { apiVersion: "v1", kind: "Secret", metadata: meta("root-forum", "database", "root-forum-db-credentials") },
+    },
+    {
+      name: "app-secrets adoption: metadata only, component app-secrets, no owner under Retain",
+      got: () => buildAppSecretsAdoption(rootForum()),
+      want: { apiVersion: "v1", kind: "Secret", metadata: retainedMeta("root-forum", "app-secrets", "root-forum-app-secrets") },
     },
     {
       name: "web Service: port 80 to the http port",
@@ -34,7 +44,7 @@ describe("builders/exposure and policies (whole objects)", () => {
       want: {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: { ...meta("root-forum", "web", "root-forum"), annotations: { "cert-manager.io/cluster-issuer": "cern" } },
+        metadata: { ...meta("root-forum", "web", "root-forum"), annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m", "cert-manager.io/cluster-issuer": "cern" } },
         spec: {
           ingressClassName: "nginx",
           tls: [{ hosts: ["root-forum.web.cern.ch"], secretName: "root-forum-tls" }],
@@ -69,18 +79,28 @@ describe("builders/exposure and policies (whole objects)", () => {
       want: {
         apiVersion: "v1",
         kind: "PersistentVolumeClaim",
-        metadata: meta("root-forum", "uploads", "root-forum-uploads"),
+        metadata: retainedMeta("root-forum", "uploads", "root-forum-uploads"),
         spec: { accessModes: ["ReadWriteMany"], volumeMode: "Filesystem", resources: { requests: { storage: "50Gi" } }, storageClassName: "cephfs" },
       },
     },
     {
-      name: "uploads PVC on the default class, size given as a number of bytes",
+      name: "uploads PVC on the default class, size given as a number of bytes (deletionPolicy Delete: owned)",
       got: () => buildUploadsPvc(withSpec(marketplace(), (s) => { s.storage.uploads.size = 1073741824; })),
       want: {
         apiVersion: "v1",
         kind: "PersistentVolumeClaim",
         metadata: meta("marketplace", "uploads", "marketplace-uploads"),
         spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: "1073741824" } } },
+      },
+    },
+    {
+      name: "uploads PVC under deletionPolicy Retain: no owner reference",
+      got: () => buildUploadsPvc(withSpec(marketplace(), (s) => { s.deletionPolicy = "Retain"; })),
+      want: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: retainedMeta("marketplace", "uploads", "marketplace-uploads"),
+        spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: "10Gi" } } },
       },
     },
     {
@@ -126,6 +146,33 @@ describe("builders/exposure and policies (whole objects)", () => {
     },
   ];
   for (const c of cases) it(c.name, () => expect(c.got()).to.deep.equal(c.want));
+
+  // Upload size: ingress-nginx's default body limit is 1m; upstream's nginx allows 10m
+  // (discourse_docker templates/web.template.yml, param upload_size → client_max_body_size).
+  const bodySize: { name: string; className: string | undefined; annotations: Record<string, string> | undefined; want: unknown }[] = [
+    { name: "class nginx gets 10m", className: "nginx", annotations: undefined, want: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m" } },
+    {
+      name: "an nginx annotation without the class gets 10m too",
+      className: undefined,
+      annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+      want: { "nginx.ingress.kubernetes.io/proxy-body-size": "10m", "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+    },
+    {
+      name: "the user's body size wins",
+      className: "nginx",
+      annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "100m" },
+      want: { "nginx.ingress.kubernetes.io/proxy-body-size": "100m" },
+    },
+    { name: "another controller gets nothing", className: "traefik", annotations: undefined, want: undefined },
+  ];
+  for (const c of bodySize) {
+    it(`Ingress body size: ${c.name}`, () => {
+      const obj = withSpec(rootForum(), (s) => {
+        s.ingress = { enabled: true, kind: "Ingress", tlsSecretName: "root-forum-tls", ...(c.className ? { className: c.className } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) };
+      });
+      expect(buildIngress(obj)?.metadata?.annotations).to.deep.equal(c.want);
+    });
+  }
 
   it("Ingress without className or annotations leaves both out", () => {
     const obj = withSpec(rootForum(), (s) => { s.ingress = { enabled: true, kind: "Ingress", tlsSecretName: "root-forum-tls", annotations: {} }; });

@@ -26,7 +26,7 @@ export function rootForum(): DefaultedDiscourse {
         version: "17",
         storage: { size: "20Gi", storageClassName: "standard" },
       },
-      redis: { port: 6379 },
+      redis: { port: 6379, storage: { size: "2Gi" } },
       smtp: {
         host: "cernmx.cern.ch",
         port: 587,
@@ -91,7 +91,7 @@ export function marketplace(): DefaultedDiscourse {
         version: "16",
         storage: { size: "10Gi" },
       },
-      redis: { host: "redis.shared.svc", port: 6380, passwordSecret: { name: "shared-redis", key: "auth" } },
+      redis: { host: "redis.shared.svc", port: 6380, passwordSecret: { name: "shared-redis", key: "auth" }, storage: { size: "1Gi" } },
       ingress: { enabled: true, kind: "Route", tlsSecretName: "marketplace-tls" },
       storage: { uploads: { size: "10Gi", accessMode: "ReadWriteOnce" } },
       resources: {

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { childMeta, childName, ownerReference, selectorLabels } from "../../../reconciler/builders/metadata.js";
-import { migrateJobName } from "../../../reconciler/builders/names.js";
 import { rootForum } from "./fixtures.js";
 
 describe("builders/metadata", () => {
@@ -9,12 +8,6 @@ describe("builders/metadata", () => {
     { name: "empty suffix is the Discourse's name", suffix: "", want: "root-forum" },
   ];
   for (const c of names) it(`childName: ${c.name}`, () => expect(childName(rootForum(), c.suffix)).to.equal(c.want));
-
-  const versions = [
-    { name: "dots become dashes", version: "3.5.2", want: "root-forum-migrate-3-5-2" },
-    { name: "suffix is lower-cased", version: "2026.7.0-Beta.1", want: "root-forum-migrate-2026-7-0-beta-1" },
-  ];
-  for (const c of versions) it(`migrateJobName: ${c.name}`, () => expect(migrateJobName(rootForum(), c.version)).to.equal(c.want));
 
   it("childMeta: name, namespace, four labels, controller owner reference", () => {
     expect(childMeta(rootForum(), "web", "root-forum-web")).to.deep.equal({

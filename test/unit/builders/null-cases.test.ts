@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildDatabaseClaimResize } from "../../../reconciler/builders/database-claim.js";
+import { buildDatabaseClaimResize, buildRedisClaimResize } from "../../../reconciler/builders/database-claim.js";
 import { buildDbInitJob } from "../../../reconciler/builders/db-init-job.js";
 import { buildIngress } from "../../../reconciler/builders/ingress.js";
 import { buildNetworkPolicy } from "../../../reconciler/builders/network-policy.js";
@@ -7,7 +7,8 @@ import { buildPodDisruptionBudget } from "../../../reconciler/builders/pod-disru
 import { buildPostgresqlInitConfigMap } from "../../../reconciler/builders/postgresql-init-configmap.js";
 import { buildPostgresqlService } from "../../../reconciler/builders/postgresql-service.js";
 import { buildPostgresqlStatefulSet } from "../../../reconciler/builders/postgresql-statefulset.js";
-import { buildRedisDeployment } from "../../../reconciler/builders/redis-deployment.js";
+import { buildRedisStatefulSet } from "../../../reconciler/builders/redis-statefulset.js";
+import { buildDiscourseServiceAccount, buildSccRoleBinding } from "../../../reconciler/builders/scc-role-binding.js";
 import { buildRedisService } from "../../../reconciler/builders/redis-service.js";
 import { buildRoute } from "../../../reconciler/builders/route.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
@@ -33,8 +34,13 @@ const cases: { name: string; build: Builder; obj: DefaultedDiscourse; exists: bo
   { name: "Route when kind is Route", build: buildRoute, obj: exposure(true, "Route"), exists: true },
   { name: "Route when kind is Ingress", build: buildRoute, obj: exposure(true, "Ingress"), exists: false },
   { name: "Route when disabled", build: buildRoute, obj: exposure(false, "Route"), exists: false },
-  { name: "Redis Deployment when managed", build: buildRedisDeployment, obj: rootForum(), exists: true },
-  { name: "Redis Deployment when external", build: buildRedisDeployment, obj: externalRedis, exists: false },
+  { name: "Redis StatefulSet when managed", build: buildRedisStatefulSet, obj: rootForum(), exists: true },
+  { name: "Redis StatefulSet when external", build: buildRedisStatefulSet, obj: externalRedis, exists: false },
+  { name: "Redis claim resize when external", build: buildRedisClaimResize, obj: externalRedis, exists: false },
+  { name: "ServiceAccount with an Ingress (not OpenShift)", build: buildDiscourseServiceAccount, obj: exposure(true, "Ingress"), exists: false },
+  { name: "ServiceAccount with a Route (OpenShift)", build: buildDiscourseServiceAccount, obj: exposure(true, "Route"), exists: true },
+  { name: "SCC RoleBinding with an Ingress (not OpenShift)", build: buildSccRoleBinding, obj: exposure(true, "Ingress"), exists: false },
+  { name: "SCC RoleBinding with a Route (OpenShift)", build: buildSccRoleBinding, obj: exposure(true, "Route"), exists: true },
   { name: "Redis Service when external", build: buildRedisService, obj: externalRedis, exists: false },
   { name: "PostgreSQL StatefulSet when managed", build: buildPostgresqlStatefulSet, obj: rootForum(), exists: true },
   { name: "PostgreSQL StatefulSet when external", build: buildPostgresqlStatefulSet, obj: externalDb, exists: false },

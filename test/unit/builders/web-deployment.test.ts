@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { PLUGIN_FETCH_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
+import { ASSETS_PRECOMPILE_SCRIPT, LOGS_TO_STDOUT_SCRIPT, PLUGIN_FETCH_SCRIPT } from "../../../reconciler/builders/discourse-pod.js";
 import { buildEnvConfigMap, configHash } from "../../../reconciler/builders/env-configmap.js";
 import { buildWebDeployment } from "../../../reconciler/builders/web-deployment.js";
 import { marketplace, rootForum, withSpec } from "./fixtures.js";
-import { labels, meta, restrictedContainer, restrictedPod, selector } from "./expected.js";
+import { labels, meta, restrictedContainer, restrictedPod, ROOT_FORUM_MOUNTS, ROOT_FORUM_SECRET_ENV, selector } from "./expected.js";
 
 const IMAGE = "docker.io/discourse/discourse:3.5.2";
 
@@ -31,9 +31,17 @@ const probe = (periodSeconds: number, failureThreshold: number) => ({
   failureThreshold,
 });
 
+const UNICORN_ENV = [
+  { name: "UNICORN_BIND_ALL", value: "true" },
+  { name: "UNICORN_PORT", value: "3000" },
+  { name: "UNICORN_SIDEKIQS", value: "0" },
+];
+const WEB_RESOURCES = { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+
 describe("builders/web-deployment", () => {
   it("root-forum: the whole Deployment", () => {
     const obj = rootForum();
+    const own = { matchLabels: selector("root-forum", "web") };
     expect(buildWebDeployment(obj)).to.deep.equal({
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -44,49 +52,62 @@ describe("builders/web-deployment", () => {
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
           metadata: {
-            labels: labels("root-forum", "web"),
+            labels: { ...labels("root-forum", "web"), "discourse.cern/uploads": "root-forum" },
             annotations: { "discourse.cern/config-hash": configHash(buildEnvConfigMap(obj).data ?? {}) },
           },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: restrictedPod(1000),
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { labelSelector: own, topologyKey: "kubernetes.io/hostname" } },
+                ],
+              },
+            },
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: own },
+            ],
             initContainers: [
               pluginInit("plugin-0-discourse-solved", "discourse-solved", "https://github.com/discourse/discourse-solved", "main"),
               pluginInit("plugin-1-discourse-saml", "discourse_saml", "https://github.com/discourse/discourse-saml"),
+              {
+                name: "assets",
+                image: IMAGE,
+                imagePullPolicy: "IfNotPresent",
+                workingDir: "/var/www/discourse",
+                command: ["/bin/sh", "-c", ASSETS_PRECOMPILE_SCRIPT],
+                envFrom: [{ configMapRef: { name: "root-forum-env" } }],
+                env: [...UNICORN_ENV, ...ROOT_FORUM_SECRET_ENV],
+                volumeMounts: [...ROOT_FORUM_MOUNTS, { name: "assets", mountPath: "/precompiled" }],
+                securityContext: restrictedContainer,
+                resources: WEB_RESOURCES,
+              },
             ],
             containers: [
               {
                 name: "web",
-                command: ["bundle", "exec", "unicorn", "-E", "production", "-c", "config/unicorn.conf.rb"],
+                command: ["/bin/sh", "-c", LOGS_TO_STDOUT_SCRIPT, "web", "bundle", "exec", "unicorn", "-E", "production", "-c", "config/unicorn.conf.rb"],
                 ports: [{ name: "http", containerPort: 3000, protocol: "TCP" }],
-                startupProbe: probe(10, 60),
+                startupProbe: probe(10, 30),
                 readinessProbe: probe(10, 3),
                 livenessProbe: probe(20, 6),
-                resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+                resources: WEB_RESOURCES,
                 image: IMAGE,
                 imagePullPolicy: "IfNotPresent",
                 workingDir: "/var/www/discourse",
                 envFrom: [{ configMapRef: { name: "root-forum-env" } }],
-                env: [
-                  { name: "UNICORN_BIND_ALL", value: "true" },
-                  { name: "UNICORN_PORT", value: "3000" },
-                  { name: "UNICORN_SIDEKIQS", value: "0" },
-                  { name: "DISCOURSE_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-db-credentials", key: "password" } } },
-                  { name: "DISCOURSE_SMTP_PASSWORD", valueFrom: { secretKeyRef: { name: "root-forum-smtp", key: "password" } } },
-                  { name: "DISCOURSE_SAML_CERT_FINGERPRINT", valueFrom: { secretKeyRef: { name: "root-forum-saml", key: "fingerprint" } } },
-                ],
+                env: [...UNICORN_ENV, ...ROOT_FORUM_SECRET_ENV],
                 securityContext: restrictedContainer,
-                volumeMounts: [
-                  { name: "uploads", mountPath: "/var/www/discourse/public/uploads" },
-                  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse-solved", subPath: "discourse-solved" },
-                  { name: "plugins", mountPath: "/var/www/discourse/plugins/discourse_saml", subPath: "discourse_saml" },
-                ],
+                volumeMounts: [...ROOT_FORUM_MOUNTS, { name: "assets", mountPath: "/var/www/discourse/public/assets" }],
               },
             ],
             volumes: [
+              { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
               { name: "uploads", persistentVolumeClaim: { claimName: "root-forum-uploads" } },
               { name: "plugins", emptyDir: {} },
+              { name: "assets", emptyDir: {} },
             ],
           },
         },
@@ -94,29 +115,41 @@ describe("builders/web-deployment", () => {
     });
   });
 
+  it("marketplace (ReadWriteOnce, Route): Recreate, required affinity to the uploads pods' node, OpenShift ServiceAccount", () => {
+    const pod = buildWebDeployment(marketplace()).spec?.template.spec;
+    expect(pod?.affinity).to.deep.equal({
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { "discourse.cern/uploads": "marketplace" } }, topologyKey: "kubernetes.io/hostname" },
+        ],
+      },
+    });
+    expect(pod?.topologySpreadConstraints).to.equal(undefined);
+    expect(pod?.serviceAccountName).to.equal("marketplace-discourse");
+  });
+
   it("marketplace: Recreate for ReadWriteOnce uploads, Redis password by secretKeyRef, no plugins", () => {
     const d = buildWebDeployment(marketplace());
     const pod = d.spec?.template.spec;
     expect(d.spec?.strategy).to.deep.equal({ type: "Recreate" });
-    expect(pod?.initContainers).to.equal(undefined);
-    expect(pod?.volumes).to.deep.equal([{ name: "uploads", persistentVolumeClaim: { claimName: "marketplace-uploads" } }]);
+    expect(pod?.initContainers?.map((c) => c.name)).to.deep.equal(["assets"]);
+    expect(pod?.volumes).to.deep.equal([
+      { name: "logs", emptyDir: { sizeLimit: "256Mi" } },
+      { name: "uploads", persistentVolumeClaim: { claimName: "marketplace-uploads" } },
+      { name: "assets", emptyDir: {} },
+    ]);
     expect(pod?.containers[0]?.env?.slice(3)).to.deep.equal([
       { name: "DISCOURSE_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "marketplace-db-credentials", key: "password" } } },
+      { name: "DISCOURSE_SECRET_KEY_BASE", valueFrom: { secretKeyRef: { name: "marketplace-app-secrets", key: "secret_key_base" } } },
       { name: "DISCOURSE_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "shared-redis", key: "auth" } } },
     ]);
     expect(pod?.containers[0]?.image).to.equal("registry.cern.ch/discourse/discourse:3.4.2-cern1");
   });
 
-  const images = [
-    { name: "spec.image by default", opts: {}, want: IMAGE },
-    { name: "opts.appImage holds the live image until migrations ran", opts: { appImage: "docker.io/discourse/discourse:3.5.1" }, want: "docker.io/discourse/discourse:3.5.1" },
-  ];
-  for (const c of images) {
-    it(`image: ${c.name}`, () => {
-      const pod = buildWebDeployment(rootForum(), c.opts).spec?.template.spec;
-      expect([...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((x) => x.image)).to.deep.equal([c.want, c.want, c.want]);
-    });
-  }
+  it("image: spec.image for the app and every plugin init container", () => {
+    const pod = buildWebDeployment(rootForum()).spec?.template.spec;
+    expect([...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((x) => x.image)).to.deep.equal([IMAGE, IMAGE, IMAGE, IMAGE]);
+  });
 
   const rolls = [
     { name: "a settings change rolls the pods", change: (o: ReturnType<typeof rootForum>) => withSpec(o, (s) => { s.hostname = "new.web.cern.ch"; }), rolls: true },

@@ -47,12 +47,19 @@ describe("applyDefaults: the minimal forum", () => {
     expect(applyDefaults(obj, INGRESS)).to.deep.equal({
       apiVersion: "discourse.cern/v1alpha1",
       kind: "Discourse",
-      metadata: { name: "my-forum", namespace: "forums" },
+      metadata: {
+        name: "my-forum",
+        namespace: "forums",
+        annotations: {
+          "discourse.cern/defaulted-resources":
+            "sidekiq.limits.memory,sidekiq.requests.cpu,sidekiq.requests.memory,web.limits.memory,web.requests.cpu,web.requests.memory",
+        },
+      },
       spec: {
         hostname: "forum.example.org",
         developerEmails: ["admin@example.org"],
-        version: "3.5.2",
-        image: "docker.io/discourse/discourse:3.5.2",
+        version: "2026.1.1",
+        image: "docker.io/discourse/discourse:2026.1.1",
         replicas: 1,
         category: "personal",
         database: {
@@ -64,7 +71,7 @@ describe("applyDefaults: the minimal forum", () => {
           version: "17",
           storage: { size: "10Gi" },
         },
-        redis: { port: 6379 },
+        redis: { port: 6379, storage: { size: "1Gi" } },
         ingress: { enabled: true, kind: "Ingress", tlsSecretName: "my-forum-tls" },
         storage: { uploads: { size: "10Gi", accessMode: "ReadWriteOnce" } },
         resources: {
@@ -92,7 +99,7 @@ interface Case {
 
 const external = { host: "db.example.org" };
 const cases: Case[] = [
-  { name: "version: the pinned release", obj: forum(), path: "spec.version", want: "3.5.2" },
+  { name: "version: the pinned release", obj: forum(), path: "spec.version", want: "2026.1.1" },
   { name: "version: a given one is kept", obj: forum({ version: "2026.7.0" }), path: "spec.version", want: "2026.7.0" },
   { name: "image: derived from the version", obj: forum({ version: "2026.7.0" }), path: "spec.image", want: "docker.io/discourse/discourse:2026.7.0" },
   { name: "image: an override is kept", obj: forum({ image: "registry.cern.ch/discourse:custom" }), path: "spec.image", want: "registry.cern.ch/discourse:custom" },
@@ -121,6 +128,7 @@ const cases: Case[] = [
   { name: "database.sslMode: a given one is kept", obj: forum({ database: { ...external, sslMode: "verify-full" } }), path: "spec.database.sslMode", want: "verify-full" },
   { name: "database.version: 17", obj: forum(), path: "spec.database.version", want: "17" },
   { name: "database.storage.size: 10Gi", obj: forum({ database: { storage: { storageClassName: "fast" } } }), path: "spec.database.storage", want: { storageClassName: "fast", size: "10Gi" } },
+  { name: "redis.storage.size: 1Gi when managed", obj: forum(), path: "spec.redis.storage", want: { size: "1Gi" } },
   { name: "redis.port: 6379", obj: forum({ redis: { host: "redis" } }), path: "spec.redis", want: { host: "redis", port: 6379 } },
   { name: "redis.passwordSecret.key: password", obj: forum({ redis: { passwordSecret: { name: "r" } } }), path: "spec.redis.passwordSecret", want: { name: "r", key: "password" } },
   { name: "smtp: stays absent", obj: forum(), path: "spec.smtp", want: undefined },

@@ -47,10 +47,10 @@ class FakeInformer implements DiscourseInformer {
 function direct(calls: string[], cluster: { discourses: KubeObject[]; secrets: Set<string> }): KubeFactsSource {
   return new KubeFactsSource({
     apis: { getAPIVersions: () => (calls.push("apis"), Promise.resolve({ groups: [] } as unknown as V1APIGroupList)) },
-    core: {
-      readNamespacedSecret: ({ namespace, name }: { namespace: string; name: string }) => {
+    secrets: {
+      readSecretMetadata: ({ namespace, name }: { namespace: string; name: string }) => {
         calls.push(`get secret ${namespace}/${name}`);
-        return cluster.secrets.has(`${namespace}/${name}`) ? Promise.resolve({ metadata: { name } }) : Promise.reject(new ApiError(404));
+        return cluster.secrets.has(`${namespace}/${name}`) ? Promise.resolve({ metadata: {} }) : Promise.reject(new ApiError(404));
       },
     },
     custom: { listClusterCustomObject: () => (calls.push("list discourses"), Promise.resolve({ items: cluster.discourses })) },
@@ -146,12 +146,12 @@ describe("facts: CachedFactsSource", () => {
       routeApiAvailable: false,
       otherHostnames: [{ namespace: "b", name: "other", hostname: "forum.example.org" }],
       existingSecrets: new Set(["forum-db-credentials"]),
+      secretLabels: new Map([["forum-db-credentials", {}]]),
     });
   });
 
   const creations: Array<{ name: string; create: () => Promise<V1Secret>; known: boolean }> = [
     { name: "a Secret created through recordingCreator is known to exist at once", create: () => Promise.resolve({}), known: true },
-    { name: "a create answered 409 AlreadyExists records the Secret as existing", create: () => Promise.reject(new ApiError(409)), known: true },
     { name: "a create that failed otherwise records nothing", create: () => Promise.reject(new ApiError(403)), known: false },
   ];
   for (const c of creations) {
@@ -164,4 +164,14 @@ describe("facts: CachedFactsSource", () => {
       expect({ exists, calls }).to.deep.equal({ exists: c.known, calls: ["get secret a/new-secret"] });
     });
   }
+
+  it("a create answered 409 AlreadyExists forgets what was cached: the next request reads the Secret (and its labels) afresh", async () => {
+    const { calls, source, cluster } = setup();
+    await source.existingSecrets("a", ["theirs"]);
+    cluster.secrets.add("a/theirs");
+    const api: SecretCreator = { createNamespacedSecret: () => Promise.reject(new ApiError(409)) };
+    await source.recordingCreator(api).createNamespacedSecret({ namespace: "a", body: { metadata: { name: "theirs" } } }).catch(() => undefined);
+    const exists = (await source.existingSecrets("a", ["theirs"])).has("theirs");
+    expect({ exists, calls }).to.deep.equal({ exists: true, calls: ["get secret a/theirs", "get secret a/theirs"] });
+  });
 });

@@ -11,7 +11,12 @@ import { buildAll } from "../../../reconciler/builders/index.js";
 import type { KubeClient, KubeObject } from "../../../reconciler/client/kube-client.js";
 import { EventRecorder, type EventSink } from "../../../reconciler/events/event-recorder.js";
 import { applyChildren, phases } from "../../../reconciler/steps/apply-children.js";
+import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
 import { rootForum } from "../builders/fixtures.js";
+
+/** root-forum while its pre-deployment migration is due: every kind of child, the migration Job included. */
+const PRE = { migration: "pre" } as const;
+const MIGRATE = buildMigrateJob(rootForum(), "pre").metadata?.name ?? "";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -40,7 +45,7 @@ function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans
   const logger = pino({ level: "silent" });
   const forum = rootForum();
   const owner = forum as unknown as KubeObject;
-  const store = { get: () => undefined, covers: () => true, remember: () => undefined };
+  const store = { get: () => undefined, list: () => [], covers: () => true, remember: () => undefined };
   return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans };
 }
 
@@ -48,21 +53,26 @@ const names = (xs: { kind: string; name: string }[]) => xs.map((c) => `${c.kind}
 
 describe("applyChildren", () => {
   it("groups root-forum's children in three phases, each in the builders' order", () => {
-    expect(phases(buildAll(rootForum()), "root-forum").map(names)).to.deep.equal([
+    expect(phases(buildAll(rootForum(), PRE), "root-forum").map(names)).to.deep.equal([
       [
         "Secret root-forum-db-credentials",
+        "Secret root-forum-app-secrets",
         "ConfigMap root-forum-env",
         "ConfigMap root-forum-postgresql-init",
+        "ServiceAccount root-forum-discourse",
+        "RoleBinding root-forum-discourse-scc",
         "PersistentVolumeClaim root-forum-uploads",
         "PersistentVolumeClaim data-root-forum-postgresql-0",
+        "PersistentVolumeClaim data-root-forum-redis-0",
       ],
       [
         "StatefulSet root-forum-postgresql",
         "Service root-forum-postgresql",
         "Deployment root-forum-redis",
+        "StatefulSet root-forum-redis",
         "Service root-forum-redis",
         "Job root-forum-db-init",
-        "Job root-forum-migrate-3-5-2",
+        `Job ${MIGRATE}`,
       ],
       [
         "Deployment root-forum-web",
@@ -83,13 +93,13 @@ describe("applyChildren", () => {
 
   it("writes the children of a phase concurrently, and a phase only after the previous one ended", async () => {
     const { ctx, spans } = fakeContext();
-    const children = buildAll(rootForum());
+    const children = buildAll(rootForum(), PRE);
     const result = await applyChildren(ctx, children);
     const applied = children.filter((c) => c.object !== null && c.mode !== "patchIfExists");
     expect(result.error).to.equal(undefined);
     expect(names(result.actions), "one action per child, in the builders' order").to.deep.equal(names(children));
     expect(spans.map((s) => s.child).sort()).to.deep.equal(names(applied).sort());
-    const byPhase = phases(buildAll(rootForum()), "root-forum").map((p) => new Set(names(p)));
+    const byPhase = phases(buildAll(rootForum(), PRE), "root-forum").map((p) => new Set(names(p)));
     const spansOf = (i: number) => spans.filter((s) => byPhase[i]?.has(s.child));
     for (let i = 0; i < byPhase.length; i++) {
       const mine = spansOf(i);
@@ -105,20 +115,25 @@ describe("applyChildren", () => {
 
   it("a failed child fails the result, the others (and later phases) are still written", async () => {
     const { ctx, spans } = fakeContext({ failOn: "ConfigMap root-forum-env" });
-    const result = await applyChildren(ctx, buildAll(rootForum()));
+    const result = await applyChildren(ctx, buildAll(rootForum(), PRE));
     expect(result.error).to.equal("ConfigMap root-forum-env: HTTP 422: invalid");
     expect(spans.length, "every child with an object to write was written").to.equal(14);
     expect(result.actions.map((a) => `${a.action} ${a.kind} ${a.name}`)).to.deep.equal([
       "missing Secret root-forum-db-credentials",
+      "missing Secret root-forum-app-secrets",
       "created ConfigMap root-forum-postgresql-init",
+      "absent ServiceAccount root-forum-discourse",
+      "absent RoleBinding root-forum-discourse-scc",
       "created PersistentVolumeClaim root-forum-uploads",
       "missing PersistentVolumeClaim data-root-forum-postgresql-0",
+      "missing PersistentVolumeClaim data-root-forum-redis-0",
       "created StatefulSet root-forum-postgresql",
       "created Service root-forum-postgresql",
-      "created Deployment root-forum-redis",
+      "absent Deployment root-forum-redis",
+      "created StatefulSet root-forum-redis",
       "created Service root-forum-redis",
       "absent Job root-forum-db-init",
-      "created Job root-forum-migrate-3-5-2",
+      `created Job ${MIGRATE}`,
       "created Deployment root-forum-web",
       "created Deployment root-forum-sidekiq",
       "created Service root-forum-web",

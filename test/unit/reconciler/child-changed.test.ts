@@ -27,7 +27,8 @@ describe("childChanged: which child updates enqueue the owner", () => {
       old: base,
       want: false,
     },
-    { name: "a status field it does not read (replicas count)", next: deployment({ rv: "2", status: { ...baseStatus, replicas: 4 } }), old: base, want: false },
+    { name: "replicas (the last old pod gone: a rollout is complete)", next: deployment({ rv: "2", status: { ...baseStatus, replicas: 4 } }), old: base, want: true },
+    { name: "a status field it does not read (unavailableReplicas)", next: deployment({ rv: "2", status: { ...baseStatus, unavailableReplicas: 1 } }), old: base, want: false },
     {
       name: "a condition that changes status",
       next: deployment({ rv: "2", status: { ...baseStatus, conditions: [{ type: "Available", status: "True", lastUpdateTime: "t2" }] } }),

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { setConditions } from "../../../reconciler/status/conditions.js";
-import { computeStatus, type StatusFacts } from "../../../reconciler/status/compute-status.js";
-import { planVersion } from "../../../reconciler/steps/plan-version.js";
+import { codeRevision, specCode } from "../../../reconciler/builders/app-code.js";
+import { computeStatus, newFailure, type StatusFacts } from "../../../reconciler/status/compute-status.js";
+import { type MigrationFacts, planMigrations } from "../../../reconciler/steps/plan-migrations.js";
+import { marketplace } from "../builders/fixtures.js";
+import { atR0, atSpec, backends, deployment, fixedEnv, forum, job, JOB_STATUS, nameOf, R0, ready } from "./migration-fixtures.js";
 import { findOrphanSecrets } from "../../../reconciler/steps/orphan-secrets.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
@@ -20,42 +23,60 @@ describe("setConditions", () => {
   });
 });
 
-const web = (ready: number, replicas = 3): KubeObject => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "f-web", generation: 2 }, status: { observedGeneration: 2, readyReplicas: ready, updatedReplicas: replicas } });
-const base: StatusFacts = { generation: 4, hostname: "f.web.cern.ch", version: "3.5.2", desiredReplicas: 3, managedDatabase: true, dbInitRequired: false, migrationFailed: false };
-const pg = (ready: number): KubeObject => ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "f-postgresql" }, status: { readyReplicas: ready } });
+const pg = (n: number): KubeObject => ready("StatefulSet", "root-forum-postgresql", n);
+const facts = (migration: Partial<MigrationFacts>, extra: Partial<StatusFacts> = {}, obj: DefaultedDiscourse = forum): StatusFacts => {
+  const plan = planMigrations({ obj, jobs: [], ...migration });
+  return { generation: 4, hostname: "f.web.cern.ch", desiredReplicas: 3, managedDatabase: true, dbInitRequired: false, migration: plan, ...(migration.web ? { web: migration.web } : {}), ...(migration.postgres ? { postgres: migration.postgres } : {}), ...extra };
+};
+const R = codeRevision(specCode(forum));
+const pre = { ...backends, jobs: [job(forum, "pre", "succeeded")] };
+const complete = { ...backends, ...atSpec(forum), jobs: [job(forum, "pre", "succeeded"), job(forum, "post", "succeeded")] };
 
 describe("computeStatus", () => {
-  const cases: { name: string; facts: StatusFacts; want: { phase: string; conditions: string[]; readyReplicas: number } }[] = [
-    { name: "nothing created yet", facts: base, want: { phase: "Pending", readyReplicas: 0, conditions: ["Ready=False/DatabaseNotReady", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=False/Starting", "Paused=False/Reconciling"] } },
-    { name: "all ready", facts: { ...base, web: web(3), postgres: pg(1) }, want: { phase: "Running", readyReplicas: 3, conditions: ["Ready=True/Ready", "Progressing=False/Complete", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
-    { name: "rolling out", facts: { ...base, web: web(1), postgres: pg(1) }, want: { phase: "Provisioning", readyReplicas: 1, conditions: ["Ready=False/NotReady", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
-    { name: "credentials missing", facts: { ...base, web: web(0), credentialsMissing: "f-db-credentials" }, want: { phase: "Provisioning", readyReplicas: 0, conditions: ["Ready=False/DatabaseNotReady", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=False/CredentialsMissing", "Paused=False/Reconciling"] } },
-    { name: "waiting for a migration", facts: { ...base, web: web(3), postgres: pg(1), waitingForMigration: "f-migrate-3-5-2" }, want: { phase: "Upgrading", readyReplicas: 3, conditions: ["Ready=True/Ready", "Progressing=True/Upgrading", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
-    { name: "a failed write", facts: { ...base, web: web(3), postgres: pg(1), applyError: "Service f-web: HTTP 422" }, want: { phase: "Degraded", readyReplicas: 3, conditions: ["Ready=True/Ready", "Progressing=False/Complete", "Degraded=True/ApplyFailed", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
-    { name: "external database, no admin secret", facts: { ...base, managedDatabase: false, desiredReplicas: 0, web: web(0, 0) }, want: { phase: "Provisioning", readyReplicas: 0, conditions: ["Ready=False/ScaledToZero", "Progressing=False/Complete", "Degraded=False/AsExpected", "DatabaseReady=True/External", "Paused=False/Reconciling"] } },
+  const cases: { name: string; facts: StatusFacts; want: { phase: string; conditions: string[]; readyReplicas: number; version?: string; revision?: string } }[] = [
+    { name: "first install, waiting for PostgreSQL", facts: facts({ postgres: pg(0) }), want: { phase: "Pending", readyReplicas: 0, conditions: ["Ready=False/DatabaseNotReady", "Progressing=True/WaitingForDatabase", "Degraded=False/AsExpected", "DatabaseReady=False/Starting", "Paused=False/Reconciling"] } },
+    { name: "first install, pre-deployment migration due", facts: facts(backends), want: { phase: "Provisioning", readyReplicas: 0, conditions: ["Ready=False/NotMigrated", "Progressing=True/PreDeploymentMigration", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "first install, pre-deployment migration failed: Degraded, not stuck in Provisioning", facts: facts({ ...backends, jobs: [job(forum, "pre", "failed")] }), want: { phase: "Degraded", readyReplicas: 0, conditions: ["Ready=False/NotMigrated", "Progressing=False/MigrationFailed", "Degraded=True/MigrationFailed", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "first install, pods starting after the migration", facts: facts({ ...pre, ...atSpec(forum, false) }), want: { phase: "Provisioning", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "first install, post-deployment migration", facts: facts({ ...pre, ...atSpec(forum) }), want: { phase: "Provisioning", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=True/PostDeploymentMigration", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "running", facts: facts(complete), want: { phase: "Running", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=False/Complete", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "running, a web pod not ready", facts: facts({ ...complete, web: { ...deployment("root-forum-web", specCode(forum), 3), status: { observedGeneration: 3, replicas: 3, updatedReplicas: 3, readyReplicas: 2, availableReplicas: 2 } } }), want: { phase: "Running", readyReplicas: 2, version: "3.5.2", revision: R, conditions: ["Ready=False/NotReady", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "upgrade, pre-deployment migration: the old version serves, Ready", facts: facts(atR0), want: { phase: "Upgrading", readyReplicas: 3, version: "3.4.2", revision: codeRevision(R0), conditions: ["Ready=True/Ready", "Progressing=True/PreDeploymentMigration", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "upgrade, pre-deployment migration failed", facts: facts({ ...atR0, jobs: [...atR0.jobs, job(forum, "pre", "failed")] }), want: { phase: "Degraded", readyReplicas: 3, version: "3.4.2", revision: codeRevision(R0), conditions: ["Ready=True/Ready", "Progressing=False/MigrationFailed", "Degraded=True/MigrationFailed", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "upgrade, rolling", facts: facts({ ...atR0, ...atSpec(forum, false), jobs: [...atR0.jobs, job(forum, "pre", "succeeded")] }), want: { phase: "Upgrading", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=True/RollingOut", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "upgrade, post-deployment migration", facts: facts({ ...atR0, ...atSpec(forum), jobs: [...atR0.jobs, job(forum, "pre", "succeeded")] }), want: { phase: "Upgrading", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=True/PostDeploymentMigration", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "a failed write", facts: facts(complete, { applyError: "Service f-web: HTTP 422" }), want: { phase: "Degraded", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=True/Ready", "Progressing=False/Complete", "Degraded=True/ApplyFailed", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
+    { name: "credentials missing", facts: facts(backends, { credentialsMissing: "f-db-credentials" }), want: { phase: "Provisioning", readyReplicas: 0, conditions: ["Ready=False/DatabaseNotReady", "Progressing=True/PreDeploymentMigration", "Degraded=False/AsExpected", "DatabaseReady=False/CredentialsMissing", "Paused=False/Reconciling"] } },
+    { name: "external database, db-init failed", facts: facts({ dbInitJob: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "marketplace-db-init" }, status: JOB_STATUS.failed } }, { managedDatabase: false, dbInitRequired: true }, marketplace()), want: { phase: "Degraded", readyReplicas: 0, conditions: ["Ready=False/DatabaseNotReady", "Progressing=False/DatabaseInitFailed", "Degraded=True/DatabaseInitFailed", "DatabaseReady=False/Initializing", "Paused=False/Reconciling"] } },
+    { name: "scaled to zero", facts: facts(complete, { desiredReplicas: 0 }), want: { phase: "Running", readyReplicas: 3, version: "3.5.2", revision: R, conditions: ["Ready=False/ScaledToZero", "Progressing=False/Complete", "Degraded=False/AsExpected", "DatabaseReady=True/Ready", "Paused=False/Reconciling"] } },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const s = computeStatus(undefined, c.facts, T0);
-      expect({ phase: s.phase, readyReplicas: s.readyReplicas, conditions: (s.conditions ?? []).map((x) => `${x.type}=${x.status}/${x.reason}`) }).to.deep.equal(c.want);
-      expect([s.url, s.version, s.observedGeneration]).to.deep.equal(["https://f.web.cern.ch", "3.5.2", 4]);
+      expect({ phase: s.phase, readyReplicas: s.readyReplicas, conditions: (s.conditions ?? []).map((x) => `${x.type}=${x.status}/${x.reason}`), ...(s.version ? { version: s.version } : {}), ...(s.revision ? { revision: s.revision } : {}) }).to.deep.equal(c.want);
+      expect([s.url, s.observedGeneration]).to.deep.equal(["https://f.web.cern.ch", 4]);
     });
   }
+
+  it("a failed migration names the Job, what serves, and how to retry", () => {
+    const s = computeStatus(undefined, facts({ ...atR0, jobs: [...atR0.jobs, job(forum, "pre", "failed")] }), T0);
+    const name = nameOf(forum, "pre");
+    expect(s.conditions?.find((x) => x.type === "Degraded")?.message).to.equal(
+      `pre-deployment migration Job ${name} of revision ${R} failed (see kubectl logs job/${name}); serving revision ${codeRevision(R0)} (version 3.4.2). A changed spec makes a new attempt; deleting the Job retries it as it is`,
+    );
+  });
 });
 
-describe("planVersion", () => {
-  const obj = (version: string, running?: string) => ({ metadata: { name: "f" }, spec: { version, image: `docker.io/discourse/discourse:${version}` }, ...(running ? { status: { version: running } } : {}) }) as unknown as DefaultedDiscourse;
-  const liveWeb: KubeObject = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "f-web" }, spec: { template: { spec: { containers: [{ image: "docker.io/discourse/discourse:3.4.2" }] } } } };
-  const job = (status: object): KubeObject => ({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "f-migrate-3-5-2" }, status });
+describe("newFailure: one Event per failure", () => {
+  const failedPre = facts({ ...atR0, jobs: [...atR0.jobs, job(forum, "pre", "failed")] });
+  const first = computeStatus(undefined, failedPre, T0);
   const cases = [
-    { name: "first install is not gated", o: obj("3.5.2"), web: undefined, job: undefined, want: { version: "3.5.2", migrationFailed: false } },
-    { name: "same version is not gated", o: obj("3.5.2", "3.5.2"), web: liveWeb, job: undefined, want: { version: "3.5.2", migrationFailed: false } },
-    { name: "a new version waits, keeping the live image", o: obj("3.5.2", "3.4.2"), web: liveWeb, job: job({ active: 1 }), want: { appImage: "docker.io/discourse/discourse:3.4.2", version: "3.4.2", waitingFor: "f-migrate-3-5-2", migrationFailed: false } },
-    { name: "without a live web Deployment the old image is derived", o: obj("3.5.2", "3.4.2"), web: undefined, job: undefined, want: { appImage: "docker.io/discourse/discourse:3.4.2", version: "3.4.2", waitingFor: "f-migrate-3-5-2", migrationFailed: false } },
-    { name: "a succeeded Job lets web roll", o: obj("3.5.2", "3.4.2"), web: liveWeb, job: job({ succeeded: 1 }), want: { version: "3.5.2", migrationFailed: false } },
-    { name: "a failed Job is reported", o: obj("3.5.2", "3.4.2"), web: liveWeb, job: job({ failed: 4, conditions: [{ type: "Failed", status: "True" }] }), want: { appImage: "docker.io/discourse/discourse:3.4.2", version: "3.4.2", waitingFor: "f-migrate-3-5-2", migrationFailed: true } },
+    { name: "a new failure", current: computeStatus(undefined, facts(atR0), T0), next: first, want: "MigrationFailed" },
+    { name: "the same failure again", current: first, next: computeStatus(first, failedPre, T1), want: undefined },
+    { name: "another Job failed", current: first, next: computeStatus(first, facts({ ...atR0, jobs: [...atR0.jobs, job(fixedEnv, "pre", "failed")] }, {}, fixedEnv), T1), want: "MigrationFailed" },
+    { name: "no failure", current: undefined, next: computeStatus(undefined, facts(complete), T0), want: undefined },
   ];
-  for (const c of cases) it(c.name, () => expect(planVersion(c.o, "f-migrate-3-5-2", c.web, c.job)).to.deep.equal(c.want));
+  for (const c of cases) it(c.name, () => expect(newFailure(c.current, c.next)?.reason).to.equal(c.want));
 });
 
 describe("findOrphanSecrets", () => {

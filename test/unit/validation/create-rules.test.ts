@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import type { Discourse } from "../../../src/api/types.js";
+import { DEFAULT_DISCOURSE_VERSION } from "../../../src/api/constants.js";
 import { validate } from "../../../webhooks/validation/validate.js";
 import type { ValidationFacts, ValidationResult } from "../../../webhooks/validation/types.js";
 import { DNS1035_MESSAGE } from "../../../webhooks/validation/rules/metadata-name.js";
@@ -140,6 +141,9 @@ run("spec.version", [
   { name: "a 3.x release passes", obj: forum({ version: "3.4.2" }), want: result() },
   { name: "a year-based release passes", obj: forum({ version: "2026.7.0" }), want: result() },
   { name: "a release with a suffix passes", obj: forum({ version: "3.5.0-beta.3" }), want: result() },
+  // discourse lib/version.rb: VERSION_REGEXP /\A\d+\.\d+\.\d+(\.beta\d+)?\z/, then a -DEV part (e.g. -latest).
+  { name: "an old-style beta (lib/version.rb) passes", obj: forum({ version: "3.5.0.beta8" }), want: result() },
+  { name: "a latest-branch version (lib/version.rb DEV part) passes", obj: forum({ version: "2026.3.0-latest" }), want: result() },
   ...["latest", "stable", "beta", "esr", "tests-passed", "LATEST"].map((tag) => ({
     name: `the floating tag ${tag} is named as such`,
     obj: forum({ version: tag }),
@@ -147,18 +151,30 @@ run("spec.version", [
       err(
         "FieldValueInvalid",
         "spec.version",
-        `Invalid value: "${tag}": "${tag.toLowerCase()}" is a floating tag, not a concrete release; use a release such as 3.5.2`,
+        `Invalid value: "${tag}": floating tag "${tag.toLowerCase()}": pin a concrete release such as ${DEFAULT_DISCOURSE_VERSION}`,
       ),
     ]),
   })),
   {
-    name: "a partial version does not match the pattern",
+    name: "a partial version is not a release (the webhook's words, not a pattern)",
     obj: forum({ version: "3.5" }),
     want: result([
       err(
         "FieldValueInvalid",
         "spec.version",
-        `Invalid value: "3.5": spec.version in body should match '^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?$'`,
+        `Invalid value: "3.5": must be a concrete release MAJOR.MINOR.PATCH with an optional -suffix, such as ${DEFAULT_DISCOURSE_VERSION} or 2026.7.0`,
+      ),
+    ]),
+  },
+  {
+    name: "a version longer than 64 characters is too long for the schema",
+    obj: forum({ version: `3.5.2-${"a".repeat(59)}` }),
+    want: result([
+      err("FieldValueTooLong", "spec.version", "Too long: may not be more than 64 bytes"),
+      err(
+        "FieldValueInvalid",
+        "spec.version",
+        `Invalid value: "3.5.2-${"a".repeat(59)}": the migration Job name "forum-migrate-3-5-2-${"a".repeat(59)}" must be no more than 63 characters; shorten metadata.name or the version suffix`,
       ),
     ]),
   },
@@ -363,7 +379,10 @@ run("spec.storage.uploads", [
     name: "ReadWriteOnce with 3 replicas gets a warning",
     obj: forum({ replicas: 3, storage: { uploads: { accessMode: "ReadWriteOnce" } } }),
     want: result([], [
-      "spec.storage.uploads.accessMode: ReadWriteOnce with 3 replicas: pods on other nodes cannot mount the uploads volume; use ReadWriteMany",
+      "spec.storage.uploads.accessMode: ReadWriteOnce with 3 replicas: every pod that mounts the uploads volume runs on " +
+        "one node, so the replicas share that node's capacity and fail with it; accessMode cannot change on an existing " +
+        "forum: for pods on several nodes create a new forum with ReadWriteMany uploads from a backup " +
+        "(spec.restore.backup), or set replicas to 1",
     ]),
   },
   {

@@ -37,11 +37,16 @@ run("UPDATE spec.version", "UPDATE", [
   { name: "3.5.2 → 2026.7.0 is an upgrade (numeric, not lexical)", obj: forum({ version: "2026.7.0" }), old: forum({ version: "3.5.2" }), want: result() },
   { name: "3.10.0 > 3.9.9", obj: forum({ version: "3.10.0" }), old: forum({ version: "3.9.9" }), want: result() },
   { name: "the same version passes", obj: forum({ version: "3.5.2" }), old: forum({ version: "3.5.2" }), want: result() },
+  // discourse lib/version.rb: before calendar versions, pre-releases were MAJOR.MINOR.TINY.betaN.
+  { name: "3.5.0.beta1 → 3.5.0.beta2 is an upgrade", obj: forum({ version: "3.5.0.beta2" }), old: forum({ version: "3.5.0.beta1" }), want: result() },
+  { name: "3.5.0.beta10 → 3.5.0.beta9 is a downgrade", obj: forum({ version: "3.5.0.beta9" }), old: forum({ version: "3.5.0.beta10" }), want: DOWNGRADE("3.5.0.beta10", "3.5.0.beta9") },
+  { name: "3.5.0.beta8 → 3.5.0 is an upgrade", obj: forum({ version: "3.5.0" }), old: forum({ version: "3.5.0.beta8" }), want: result() },
+  { name: "2026.3.0-latest → 2026.3.0 is an upgrade (the latest branch precedes the release)", obj: forum({ version: "2026.3.0" }), old: forum({ version: "2026.3.0-latest" }), want: result() },
   { name: "a pre-release to its release passes", obj: forum({ version: "3.5.0" }), old: forum({ version: "3.5.0-beta.3" }), want: result() },
   { name: "2026.7.0 → 3.5.2 is a downgrade", obj: forum({ version: "3.5.2" }), old: forum({ version: "2026.7.0" }), want: DOWNGRADE("2026.7.0", "3.5.2") },
   { name: "a release to its pre-release is a downgrade", obj: forum({ version: "3.5.2-beta.1" }), old: forum({ version: "3.5.2" }), want: DOWNGRADE("3.5.2", "3.5.2-beta.1") },
   { name: "beta.10 → beta.9 is a downgrade", obj: forum({ version: "3.6.0-beta.9" }), old: forum({ version: "3.6.0-beta.10" }), want: DOWNGRADE("3.6.0-beta.10", "3.6.0-beta.9") },
-  { name: "a downgrade from the default version", obj: forum({ version: "3.4.0" }), old: forum(), want: DOWNGRADE("3.5.2", "3.4.0") },
+  { name: "a downgrade from the default version", obj: forum({ version: "3.4.0" }), old: forum(), want: DOWNGRADE("2026.1.1", "3.4.0") },
   { name: "the annotation allows a downgrade", obj: forum({ version: "3.4.0" }, allow), old: forum({ version: "3.5.2" }), want: result() },
   {
     name: "the annotation must say \"true\"",
@@ -130,7 +135,7 @@ run("UPDATE runs the create rules too", "UPDATE", [
     old: forum(),
     want: result([
       err("FieldValueInvalid", "spec.replicas", "Invalid value: 60: spec.replicas in body should be less than or equal to 50"),
-      err("FieldValueForbidden", "spec.version", 'Forbidden: may not go down from 3.5.2 to 3.0.0 unless the object is annotated discourse.cern/allow-downgrade: "true"'),
+      err("FieldValueForbidden", "spec.version", 'Forbidden: may not go down from 2026.1.1 to 3.0.0 unless the object is annotated discourse.cern/allow-downgrade: "true"'),
     ]),
   },
   {

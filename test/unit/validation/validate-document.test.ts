@@ -1,6 +1,7 @@
 /** Offline validation of the YAML fixtures, and the kubectl-style formatting. */
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
+import { DEFAULT_DISCOURSE_VERSION } from "../../../src/api/constants.js";
 import { validateDocument } from "../../../webhooks/validation/validate-document.js";
 import { formatErrors, formatWarnings } from "../../../webhooks/validation/format-errors.js";
 import type { FieldError } from "../../../webhooks/validation/types.js";
@@ -64,7 +65,7 @@ describe("validateDocument on fixtures", () => {
               err("FieldValueTypeInvalid", "spec.developerEmails[1]", 'Invalid value: "not-an-email": spec.developerEmails[1] in body must be of type email: "not-an-email"'),
               err("FieldValueInvalid", "spec.database.port", "Invalid value: 70000: spec.database.port in body should be less than or equal to 65535"),
               err("FieldValueNotSupported", "spec.deletionPolicy", 'Unsupported value: "Orphan": supported values: "Retain", "Delete"'),
-              err("FieldValueInvalid", "spec.version", 'Invalid value: "latest": "latest" is a floating tag, not a concrete release; use a release such as 3.5.2'),
+              err("FieldValueInvalid", "spec.version", `Invalid value: "latest": floating tag "latest": pin a concrete release such as ${DEFAULT_DISCOURSE_VERSION}`),
               err("FieldValueDuplicate", "spec.developerEmails[2]", 'Duplicate value: "admin@cern.ch"'),
               err(
                 "FieldValueForbidden",

@@ -7,7 +7,8 @@
  */
 import type { Discourse } from "../../../src/api/types.js";
 import { databaseNameFor } from "../../defaulting/derived-names.js";
-import { isManagedDatabase } from "../../defaulting/managed.js";
+import { DEFAULT_REDIS_VOLUME_SIZE } from "../../../src/api/constants.js";
+import { isManagedDatabase, isManagedRedis } from "../../defaulting/managed.js";
 import { forbidden, invalid } from "../field-error.js";
 import { compareQuantities, quantityText } from "../quantity.js";
 import { OK, errorsOf, mergeResults, nameOf, type ValidationResult } from "../types.js";
@@ -57,6 +58,14 @@ export function validateDatabaseStorageTransition(obj: Discourse, old: Discourse
       ? sizeNotShrunk("spec.database.storage.size", next?.size ?? DEFAULT_STORAGE_SIZE, previous?.size ?? DEFAULT_STORAGE_SIZE)
       : OK,
   ]);
+}
+
+/** spec.redis.storage.size (managed Redis only) never shrinks, like the database volume. */
+export function validateRedisStorageTransition(obj: Discourse, old: Discourse): ValidationResult {
+  if (!isManagedRedis(obj.spec)) return OK;
+  const next = obj.spec?.redis?.storage?.size ?? DEFAULT_REDIS_VOLUME_SIZE;
+  const previous = old.spec?.redis?.storage?.size ?? DEFAULT_REDIS_VOLUME_SIZE;
+  return sizeNotShrunk("spec.redis.storage.size", next, previous);
 }
 
 /** A StorageClass name may not change, be set or be removed. */

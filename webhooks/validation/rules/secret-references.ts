@@ -5,9 +5,11 @@
  * warned about on CREATE (the mutating webhook generates it), nor the default
  * TLS Secret `<name>-tls` (typically issued by cert-manager later).
  */
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "../../../src/api/constants.js";
 import type { Discourse } from "../../../src/api/types.js";
 import { credentialsSecretNameFor, tlsSecretNameFor } from "../../defaulting/derived-names.js";
-import { isRecord, nameOf, namespaceOf, warningsOf, type Operation, type ValidationFacts, type ValidationResult } from "../types.js";
+import { forbidden } from "../field-error.js";
+import { OK, errorsOf, isRecord, nameOf, namespaceOf, warningsOf, type Operation, type ValidationFacts, type ValidationResult } from "../types.js";
 
 interface SecretReference {
   field: string;
@@ -65,5 +67,27 @@ export function warnMissingSecrets(obj: Discourse, facts: ValidationFacts, opera
     ...secretReferences(obj, operation)
       .filter((ref) => !existing.has(ref.name))
       .map((ref) => `${ref.field}: Secret "${ref.name}" does not exist yet in namespace "${namespace}"`),
+  );
+}
+
+/**
+ * spec.database.credentialsSecret never names a Secret the operator made for
+ * another forum (labelled managed-by discourse-operator and instance of
+ * another name): shared/API.md, "A Secret the operator made for one forum is
+ * never taken by another forum". Decided from the Secret's labels, read
+ * metadata-only in the request's namespace; skipped when they are not known.
+ */
+export function validateCredentialsSecretNotForeign(obj: Discourse, facts: ValidationFacts): ValidationResult {
+  const name = nameOf(obj);
+  const secret: unknown = obj.spec?.database?.credentialsSecret ?? (name ? credentialsSecretNameFor(name) : undefined);
+  if (typeof secret !== "string" || !name) return OK;
+  const labels = facts.secretLabels?.get(secret);
+  const instance = labels?.[LABEL_INSTANCE];
+  if (labels?.[LABEL_MANAGED_BY] !== MANAGED_BY || instance === undefined || instance === name) return OK;
+  return errorsOf(
+    forbidden(
+      "spec.database.credentialsSecret",
+      `Secret "${secret}" holds the database credentials the operator generated for Discourse "${instance}"; name a Secret of this forum's own (or leave the field out to get ${credentialsSecretNameFor(name)})`,
+    ),
   );
 }

@@ -13,7 +13,10 @@ export function warnUploadsAccessMode(obj: Discourse): ValidationResult {
   const replicas = obj.spec?.replicas ?? 1;
   if (obj.spec?.storage?.uploads?.accessMode !== "ReadWriteOnce" || typeof replicas !== "number" || replicas <= 1) return OK;
   return warningsOf(
-    `spec.storage.uploads.accessMode: ReadWriteOnce with ${replicas} replicas: pods on other nodes cannot mount the uploads volume; use ReadWriteMany`,
+    `spec.storage.uploads.accessMode: ReadWriteOnce with ${replicas} replicas: every pod that mounts the uploads ` +
+      "volume runs on one node, so the replicas share that node's capacity and fail with it; accessMode cannot " +
+      "change on an existing forum: for pods on several nodes create a new forum with ReadWriteMany uploads from a " +
+      "backup (spec.restore.backup), or set replicas to 1",
   );
 }
 

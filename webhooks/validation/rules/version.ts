@@ -1,26 +1,33 @@
 /**
  * spec.version: a concrete release, never a floating tag (a tag such as
  * `latest` names a different release over time, so the migration Job and the
- * rollout could run different code), and never lower than the stored version
+ * rollout could run different code). The CRD carries no pattern for it (only
+ * a length), so that `kubectl apply` prints these words rather than a regular
+ * expression, the same as `discourse-operator validate -f`. Never lower than the stored version
  * on UPDATE (Discourse migrations are not reversible) unless the object carries
  * `discourse.cern/allow-downgrade: "true"`.
  */
 import { ALLOW_DOWNGRADE_ANNOTATION, DEFAULT_DISCOURSE_VERSION, FLOATING_TAGS } from "../../../src/api/constants.js";
 import type { Discourse } from "../../../src/api/types.js";
 import { forbidden, invalid } from "../field-error.js";
-import { compareReleaseVersions } from "../release-version.js";
+import { compareReleaseVersions, parseReleaseVersion } from "../release-version.js";
 import { OK, errorsOf, type ValidationResult } from "../types.js";
 
 const FIELD = "spec.version";
 
-/** spec.version is not one of FLOATING_TAGS (case-insensitive). */
+/** What a floating tag is told. */
+export const floatingTagMessage = (tag: string): string =>
+  `floating tag "${tag}": pin a concrete release such as ${DEFAULT_DISCOURSE_VERSION}`;
+
+/** spec.version is a release `MAJOR.MINOR.PATCH[-suffix]`, and none of FLOATING_TAGS (case-insensitive). */
 export function validateVersionConcrete(obj: Discourse): ValidationResult {
   const version = obj.spec?.version;
   if (typeof version !== "string") return OK;
   const tag = FLOATING_TAGS.find((t) => t === version.toLowerCase());
-  if (!tag) return OK;
+  if (tag) return errorsOf(invalid(FIELD, version, floatingTagMessage(tag)));
+  if (parseReleaseVersion(version)) return OK;
   return errorsOf(
-    invalid(FIELD, version, `"${tag}" is a floating tag, not a concrete release; use a release such as ${DEFAULT_DISCOURSE_VERSION}`),
+    invalid(FIELD, version, `must be a concrete release MAJOR.MINOR.PATCH with an optional -suffix, such as ${DEFAULT_DISCOURSE_VERSION} or 2026.7.0`),
   );
 }
 

@@ -1,0 +1,218 @@
+/**
+ * Nothing lost, nothing taken over (issue 11, reconciler side), through kubectl on
+ * the local control plane, whose garbage collector runs:
+ * - deletionPolicy Retain keeps the claims and the operator's Secrets under every cascade;
+ * - Secrets the operator did not make are only read; another forum's Secret is refused;
+ * - credentials and `<name>-app-secrets` are generated when missing, never regenerated;
+ * - of two forums with one hostname the older keeps it, the newer gets no Ingress.
+ */
+import { expect } from "chai";
+import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
+import type { KubeObject } from "../../../reconciler/client/kube-client.js";
+import { apply, discourseManifest, getObj, kubectlOk, runReconciler, settle, waitFor, type Running } from "./helpers.js";
+
+const DSC = "discourse.cern/v1alpha1";
+
+type Condition = { type: string; status: string; reason: string; message: string };
+function condition(o: KubeObject | null, type: string): Condition | undefined {
+  return ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
+}
+
+function decoded(secret: KubeObject | null): Record<string, string> {
+  const data = (secret?.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+}
+
+/** The claims and Secrets Retain must keep for the managed-database forum `name`. */
+const retained = (name: string): [string, string][] => [
+  ["PersistentVolumeClaim", `${name}-uploads`],
+  ["PersistentVolumeClaim", `data-${name}-postgresql-0`],
+  ["Secret", `${name}-db-credentials`],
+  ["Secret", `${name}-app-secrets`],
+];
+
+describe("reconciler: data safety", function () {
+  let ns: string;
+  let r: Running;
+
+  before(async function () {
+    await installCrd();
+    ns = await newNamespace("rec-safety");
+    r = await runReconciler(ns);
+  });
+  after(async () => r?.handle.stop());
+
+  const spec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...extra });
+
+  /** Creates a managed-database forum (no Secret: the reconciler generates it) and waits for its claims and Secrets. */
+  async function createForum(name: string, extra: Record<string, unknown> = {}): Promise<KubeObject> {
+    await apply(discourseManifest(ns, { name, spec: spec(name, extra) }));
+    for (const [kind, child] of retained(name)) await waitFor(`${kind} ${child}`, () => getObj("v1", kind, ns, child), 20_000);
+    await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
+    return (await getObj(DSC, "Discourse", ns, name))!;
+  }
+
+  async function expectKept(name: string, uid: string | undefined): Promise<void> {
+    for (const [kind, child] of retained(name)) {
+      const o = await getObj("v1", kind, ns, child);
+      expect(o, `${kind} ${child} kept`).to.not.equal(null);
+      expect(o?.metadata.deletionTimestamp, `${kind} ${child} not being deleted`).to.equal(undefined);
+      expect((o?.metadata.ownerReferences ?? []).filter((ref) => ref.uid === uid), `${kind} ${child} not owned`).to.deep.equal([]);
+      expect(o?.metadata.labels?.["discourse.cern/retained"], `${kind} ${child} labelled retained`).to.equal("true");
+    }
+  }
+
+  it("deletionPolicy Retain keeps the claims and the Secrets under background, foreground and orphan deletion, and after a switch from Delete", async function () {
+    this.timeout(240_000);
+    const cascades = ["background", "foreground", "orphan"] as const;
+    const forums = await Promise.all([...cascades.map((c) => createForum(`keep-${c}`)), createForum("switched", { deletionPolicy: "Delete" })]);
+    // Under Delete the uploads claim is owned; switching to Retain releases it at the next reconcile.
+    const ownedUploads = await getObj("v1", "PersistentVolumeClaim", ns, "switched-uploads");
+    expect(ownedUploads?.metadata.ownerReferences?.map((o) => o.kind)).to.deep.equal(["Discourse"]);
+    await kubectlOk(["patch", "dsc", "switched", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
+    await waitFor("switched: no owner reference on its claims and Secrets", async () => {
+      const all = await Promise.all(retained("switched").map(([kind, child]) => getObj("v1", kind, ns, child)));
+      return all.every((o) => o && (o.metadata.ownerReferences ?? []).length === 0);
+    }, 20_000);
+    await settle(r);
+    const deletions = [...cascades.map((c) => [`keep-${c}`, c]), ["switched", "foreground"]] as const;
+    await Promise.all(deletions.map(([name, cascade]) => kubectlOk(["delete", "dsc", name, "-n", ns, `--cascade=${cascade}`, "--wait=false"])));
+    for (const [name] of deletions) await waitFor(`Discourse ${name} gone`, async () => (await getObj(DSC, "Discourse", ns, name)) === null, 90_000);
+    // The garbage collector has run once the owned web Deployments are gone (not for orphan).
+    for (const [name, cascade] of deletions) {
+      if (cascade !== "orphan") await waitFor(`${name}-web collected`, async () => (await getObj("apps/v1", "Deployment", ns, `${name}-web`)) === null, 120_000);
+    }
+    await waitFor("StatefulSets collected", async () => (await getObj("apps/v1", "StatefulSet", ns, "keep-foreground-postgresql")) === null, 60_000);
+    deletions.forEach(([name], i) => expect(name).to.equal(forums[i]?.metadata.name));
+    for (const [i, [name]] of deletions.entries()) await expectKept(name, forums[i]?.metadata.uid);
+  });
+
+  it("deletionPolicy Delete removes the claims and the Secrets, with a foreground cascade too", async function () {
+    this.timeout(120_000);
+    await createForum("drop", { deletionPolicy: "Delete" });
+    await kubectlOk(["delete", "dsc", "drop", "-n", ns, "--cascade=foreground", "--wait=false"]);
+    for (const [kind, child] of retained("drop")) {
+      await waitFor(`${kind} ${child} deleted`, async () => {
+        const o = await getObj("v1", kind, ns, child);
+        return o === null || o.metadata.deletionTimestamp !== undefined;
+      }, 60_000);
+    }
+  });
+
+  it("generates the credentials Secret and app-secrets when missing (generateName too), never again, with no value in logs or Events", async function () {
+    this.timeout(60_000);
+    const made = await kubectl(["create", "-o", "json", "-f", "-"], {
+      input: JSON.stringify({ apiVersion: DSC, kind: "Discourse", metadata: { generateName: "gen-", namespace: ns }, spec: spec("generated") }),
+    });
+    expect(made.code, made.stderr).to.equal(0);
+    const name = (JSON.parse(made.stdout) as KubeObject).metadata.name;
+    const creds = await waitFor("credentials", () => getObj("v1", "Secret", ns, `${name}-db-credentials`));
+    const app = await waitFor("app-secrets", () => getObj("v1", "Secret", ns, `${name}-app-secrets`));
+    expect(creds.type).to.equal("kubernetes.io/basic-auth");
+    const c = decoded(creds);
+    expect(Object.keys(c).sort()).to.deep.equal(["dbname", "host", "password", "port", "uri", "username"]);
+    expect(c.password?.length).to.be.at.least(32);
+    expect(c).to.include({ username: name.replace(/-/g, "_"), dbname: name.replace(/-/g, "_"), host: `${name}-postgresql`, port: "5432" });
+    expect(c.uri).to.equal(`postgresql://${c.username}:${c.password}@${name}-postgresql:5432/${c.dbname}?sslmode=disable`);
+    expect(creds.metadata.labels).to.include({ "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": name });
+    expect(app.type).to.equal("Opaque");
+    const a = decoded(app);
+    expect(Object.keys(a)).to.deep.equal(["secret_key_base"]);
+    expect(a.secret_key_base).to.match(/^[0-9a-f]{128}$/);
+    expect(app.metadata.labels).to.include({ "app.kubernetes.io/component": "app-secrets", "app.kubernetes.io/instance": name });
+
+    // deleted by hand: generated anew once; an existing one is never overwritten
+    await kubectlOk(["delete", "secret", `${name}-app-secrets`, "-n", ns]);
+    const again = await waitFor("app-secrets again", () => getObj("v1", "Secret", ns, `${name}-app-secrets`));
+    expect(decoded(again).secret_key_base).to.not.equal(a.secret_key_base);
+    r.handle.resyncNow();
+    await settle(r);
+    expect(decoded(await getObj("v1", "Secret", ns, `${name}-db-credentials`)).password).to.equal(c.password);
+    expect(decoded(await getObj("v1", "Secret", ns, `${name}-app-secrets`)).secret_key_base).to.equal(decoded(again).secret_key_base);
+
+    const logs = JSON.stringify(r.lines);
+    const events = await kubectlOk(["get", "events", "-n", ns, "-o", "json"]);
+    for (const value of [c.password ?? "", a.secret_key_base ?? "", decoded(again).secret_key_base ?? ""]) {
+      expect(logs.includes(value), "a secret value in the logs").to.equal(false);
+      expect(events.includes(value), "a secret value in an Event").to.equal(false);
+    }
+  });
+
+  it("an external database without adminSecret and without its Secret: CredentialsMissing, nothing generated", async () => {
+    await apply(discourseManifest(ns, { name: "ext-missing", spec: spec("ext-missing", { database: { host: "db.example.org" } }) }));
+    await waitFor("CredentialsMissing", async () => condition(await getObj(DSC, "Discourse", ns, "ext-missing"), "DatabaseReady")?.reason === "CredentialsMissing");
+    expect(await getObj("v1", "Secret", ns, "ext-missing-db-credentials")).to.equal(null);
+    await waitFor("app-secrets still generated", () => getObj("v1", "Secret", ns, "ext-missing-app-secrets"));
+  });
+
+  it("a Secret the operator did not make is only read: not relabelled, not owned, not deleted (create, update, Delete-policy deletion)", async function () {
+    this.timeout(60_000);
+    const foreign = { apiVersion: "v1", kind: "Secret", metadata: { name: "team-db", namespace: ns, labels: { team: "db" } }, stringData: { username: "u", password: "p".repeat(40) } };
+    await apply(foreign);
+    const before = (await getObj("v1", "Secret", ns, "team-db"))!;
+    await apply(discourseManifest(ns, { name: "ext", spec: spec("ext", { deletionPolicy: "Delete", database: { host: "db.example.org", credentialsSecret: "team-db" } }) }));
+    await waitFor("ext-web", () => getObj("apps/v1", "Deployment", ns, "ext-web"));
+    await kubectlOk(["patch", "dsc", "ext", "-n", ns, "--type=merge", "-p", '{"spec":{"replicas":2}}']);
+    await waitFor("ext-web at 2", async () => ((await getObj("apps/v1", "Deployment", ns, "ext-web"))?.spec as { replicas?: number } | undefined)?.replicas === 2);
+    await settle(r);
+    const during = (await getObj("v1", "Secret", ns, "team-db"))!;
+    expect(during.metadata.resourceVersion, "never written").to.equal(before.metadata.resourceVersion);
+    expect(during.metadata.labels).to.deep.equal({ team: "db" });
+    expect(during.metadata.ownerReferences).to.equal(undefined);
+    await kubectlOk(["delete", "dsc", "ext", "-n", ns, "--wait=false"]);
+    await waitFor("ext gone", async () => (await getObj(DSC, "Discourse", ns, "ext")) === null, 30_000);
+    await waitFor("its own app-secrets deleted", async () => {
+      const o = await getObj("v1", "Secret", ns, "ext-app-secrets");
+      return o === null || o.metadata.deletionTimestamp !== undefined;
+    });
+    const after = await getObj("v1", "Secret", ns, "team-db");
+    expect(after?.metadata.resourceVersion, "kept, unwritten").to.equal(before.metadata.resourceVersion);
+  });
+
+  it("a Secret made for another forum is refused: Degraded SecretOwnedByAnotherForum, the Secret untouched, no child", async function () {
+    this.timeout(60_000);
+    await createForum("first");
+    await settle(r);
+    const before = (await getObj("v1", "Secret", ns, "first-db-credentials"))!;
+    await apply(discourseManifest(ns, { name: "second", spec: spec("second", { database: { credentialsSecret: "first-db-credentials" } }) }));
+    const second = await waitFor("second Degraded", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "second");
+      return condition(o, "Degraded")?.reason === "SecretOwnedByAnotherForum" ? o : null;
+    });
+    expect(condition(second, "Degraded")?.message).to.include("Secret first-db-credentials belongs to the Discourse first");
+    r.handle.resyncNow();
+    await settle(r);
+    const after = (await getObj("v1", "Secret", ns, "first-db-credentials"))!;
+    expect(after.metadata.resourceVersion).to.equal(before.metadata.resourceVersion);
+    expect(after.metadata.labels?.["app.kubernetes.io/instance"]).to.equal("first");
+    expect(await getObj("v1", "ConfigMap", ns, "second-env")).to.equal(null);
+    expect(condition(await getObj(DSC, "Discourse", ns, "first"), "Degraded")?.status).to.equal("False");
+  });
+
+  it("two forums with one hostname: the older keeps it and stays healthy, the newer gets no Ingress until the name is free", async function () {
+    this.timeout(90_000);
+    await createForum("elder", { hostname: "shared.web.cern.ch" });
+    await waitFor("elder Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "elder"));
+    // a newer forum that had an Ingress of its own, then took the hostname (no webhook here)
+    await createForum("younger");
+    await waitFor("younger Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "younger"));
+    await kubectlOk(["patch", "dsc", "younger", "-n", ns, "--type=merge", "-p", '{"spec":{"hostname":"shared.web.cern.ch"}}']);
+    const younger = await waitFor("younger HostnameConflict", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "younger");
+      return condition(o, "Degraded")?.reason === "HostnameConflict" ? o : null;
+    });
+    expect(condition(younger, "Degraded")?.message).to.include(`held by the older Discourse ${ns}/elder`);
+    await waitFor("younger Ingress deleted", async () => (await getObj("networking.k8s.io/v1", "Ingress", ns, "younger")) === null);
+    const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", "reason=HostnameConflict,involvedObject.name=younger"])) as { items: { type: string; message: string }[] };
+    expect(events.items.map((e) => e.type)).to.deep.equal(["Warning"]);
+    expect(events.items[0]?.message).to.include(`${ns}/elder`);
+    await settle(r);
+    const elder = await getObj(DSC, "Discourse", ns, "elder");
+    expect(condition(elder, "Degraded")?.status).to.equal("False");
+    expect(await getObj("networking.k8s.io/v1", "Ingress", ns, "elder")).to.not.equal(null);
+    // the holder goes: the newer forum gets the hostname
+    await kubectlOk(["delete", "dsc", "elder", "-n", ns, "--wait=false"]);
+    await waitFor("younger Ingress back", () => getObj("networking.k8s.io/v1", "Ingress", ns, "younger"), 30_000);
+    await waitFor("younger healthy", async () => condition(await getObj(DSC, "Discourse", ns, "younger"), "Degraded")?.status === "False");
+  });
+});
