@@ -6,6 +6,7 @@
  * `--shards N` (or BENCH_SHARDS; default 1): with N > 1 the convergence is measured
  * again with N shard processes, `--admission-rounds N` (or BENCH_ADMISSION_ROUNDS;
  * default 10) round pairs of 100 dry-run creates per mode.
+ * `--ready-instances N` forums of reconcile.ready_s (or BENCH_READY_INSTANCES; default 10).
  */
 export interface BenchArgs {
   instances: number;
@@ -13,6 +14,7 @@ export interface BenchArgs {
   durationS: number;
   shards: number;
   admissionRounds: number;
+  readyInstances: number;
 }
 
 function positive(name: string, text: string | undefined, fallback: number): number {
@@ -37,5 +39,6 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): BenchArgs {
     durationS: positive("--duration", flag(argv, "--duration") ?? env.BENCH_DURATION, 10),
     shards: positive("--shards", flag(argv, "--shards") ?? env.BENCH_SHARDS, 1),
     admissionRounds: positive("--admission-rounds", flag(argv, "--admission-rounds") ?? env.BENCH_ADMISSION_ROUNDS, 10),
+    readyInstances: positive("--ready-instances", flag(argv, "--ready-instances") ?? env.BENCH_READY_INSTANCES, 10),
   };
 }

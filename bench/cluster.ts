@@ -58,9 +58,12 @@ async function apiClient(kc: KubeConfig): Promise<{ api: ApiRequest; agent: Agen
   return { api, agent };
 }
 
-/** Starts the control plane (ended with this process, even on a crash) and installs the CRD. */
-export async function startBenchCluster(): Promise<BenchCluster> {
-  const plane = await startControlPlane({ owner: process.pid });
+/**
+ * Starts the control plane (ended with this process, even on a crash) and installs the CRD.
+ * @param opts.workloads - run kube-scheduler and KWOK's nodes (see StartOptions.workloads).
+ */
+export async function startBenchCluster(opts: { workloads: boolean }): Promise<BenchCluster> {
+  const plane = await startControlPlane({ owner: process.pid, workloads: opts.workloads });
   const kc = new KubeConfig();
   kc.loadFromFile(plane.kubeconfigPath);
   await installCrd(kc);

@@ -10,6 +10,7 @@ import type { DriftDuringResyncFigures } from "./drift-during-resync.js";
 import type { ShardedFigures } from "./shards.js";
 import type { IdleFigures } from "./idle.js";
 import type { MemoryFigures } from "./memory.js";
+import type { ReadyFigures } from "./ready.js";
 import { round } from "./stats.js";
 import type { WebhookFigures } from "./webhook.js";
 
@@ -21,7 +22,7 @@ export interface ReconcileFigures {
 }
 
 /** Every key `.bench/latest.json` holds, nothing else (the sharded keys only with --shards). */
-export type Figures = WebhookFigures & AdmissionFigures & ReconcileFigures & DriftFigures & DriftDuringResyncFigures & IdleFigures & MemoryFigures & Partial<ShardedFigures & { "reconcile.sharded_ratio": number }>;
+export type Figures = WebhookFigures & AdmissionFigures & ReconcileFigures & ReadyFigures & DriftFigures & DriftDuringResyncFigures & IdleFigures & MemoryFigures & Partial<ShardedFigures & { "reconcile.sharded_ratio": number }>;
 
 /** The order of the keys in the file and the table. */
 export const KEYS: (keyof Figures)[] = [
@@ -31,6 +32,7 @@ export const KEYS: (keyof Figures)[] = [
   "admission.added_p50_ms", "admission.added_p99_ms", "admission.added_p99_spread_ms", "admission.samples_per_side",
   "reconcile.instances", "reconcile.converge_s", "reconcile.floor_s", "reconcile.ratio",
   "reconcile.shards", "reconcile.sharded_converge_s", "reconcile.sharded_ratio",
+  "reconcile.ready_instances", "reconcile.ready_s",
   "drift.recreate_p50_ms", "drift.recreate_p99_ms",
   "drift.during_resync_p50_ms", "drift.during_resync_p99_ms",
   "idle.writes_per_resync",

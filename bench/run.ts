@@ -10,11 +10,14 @@
  * 6. with --shards N: reconcile.sharded_*: N shard processes converge N forums again;
  * 7. webhook.*: autocannon against the operator's webhook and a bare node:https server;
  * 8. admission.added_*: dry-run creates through the apiserver, webhooks registered vs not;
- * 9. reconcile.floor_s: the same objects from a plain parallel client, no operator.
+ * 9. reconcile.floor_s: the same objects from a plain parallel client, no operator;
+ *    the control plane stops (it has no scheduler or nodes: pods stay Pending);
+ * 10. reconcile.ready_s: on a second control plane that runs workloads (scheduler,
+ *    KWOK's simulated nodes), a fresh operator brings M forums to Ready.
  * Prints a table and writes `.bench/latest.json` (the issue's keys, flat and
  * dotted) and `.bench/latest.detail.json` (machine, raw samples, per-mode latencies).
  *
- * Usage: npm run bench [-- --instances N] [--drift-trials N] [--duration S] [--shards N] [--admission-rounds N]
+ * Usage: npm run bench [-- --instances N] [--drift-trials N] [--duration S] [--shards N] [--admission-rounds N] [--ready-instances M]
  */
 import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -27,6 +30,7 @@ import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { measureDrift } from "./drift.js";
 import { measureDriftDuringResync } from "./drift-during-resync.js";
 import { measureIdle } from "./idle.js";
+import { measureReady } from "./ready.js";
 import { measureMemory, sampleRss } from "./memory.js";
 import { compileOperator, startOperator, type OperatorProcess } from "./operator-process.js";
 import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
     step("compiling the operator (tsconfig.build.json → .bench/dist)");
     compileOperator();
     step("starting the local control plane");
-    const cluster = (r.cluster = await startBenchCluster());
+    const cluster = (r.cluster = await startBenchCluster({ workloads: false }));
     const op = await operatorPhase(r, cluster, args.instances, args.driftTrials, detail);
     let sharded: Partial<Figures> = {};
     if (args.shards > 1) {
@@ -125,10 +129,15 @@ async function main(): Promise<void> {
     }
     const wh = await webhookPhase(r, cluster, args.durationS, args.admissionRounds, detail);
     const floor = await floorPhase(cluster, args.instances);
+    await cluster.stop();
+    r.cluster = undefined;
+    step(`ready: ${args.readyInstances} forums until Ready, on a control plane with simulated nodes`);
+    const ready = await measureReady(args.readyInstances, join(OUT, "operator-ready.log"), CONVERGE_TIMEOUT_MS);
+    step(`ready in ${round(ready["reconcile.ready_s"])} s`);
     const converge = op["reconcile.converge_s"] ?? NaN;
     const shardedConverge = sharded["reconcile.sharded_converge_s"];
     const figures = rounded({
-      ...op, ...wh, ...sharded,
+      ...op, ...wh, ...sharded, ...ready,
       "reconcile.instances": args.instances,
       "reconcile.floor_s": floor,
       "reconcile.ratio": converge / floor,

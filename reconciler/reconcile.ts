@@ -69,9 +69,10 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     return "invalid";
   }
   const conflict = await hostnameConflict(ctx, obj);
-  const plan = planMigrations(migrationFacts(ctx, defaulted, status));
+  const observed = liveOptions(ctx, defaulted);
+  const plan = planMigrations(migrationFacts(ctx, defaulted, status, observed));
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
-  const children = buildAll(defaulted, buildOptions(ctx, defaulted, plan))
+  const children = buildAll(defaulted, { ...observed, ...planOptions(plan) })
     .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))
     .map((c) => (conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
   const result = await applyChildren(applyCtx, children);
@@ -87,9 +88,10 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
 }
 
 /** What the migration plan reads: live web, sidekiq, backends, db-init and Jobs, and status.version. */
-function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined): MigrationFacts {
+function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: DiscourseStatus | undefined, build: BuildOptions): MigrationFacts {
   return {
     obj,
+    build,
     web: live(ctx, "Deployment", obj, webName(obj)),
     sidekiq: live(ctx, "Deployment", obj, sidekiqName(obj)),
     postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
@@ -101,20 +103,28 @@ function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: 
 }
 
 /**
- * What the builders need from the plan (the code web and sidekiq run, the migration
- * Job due, stale migration Jobs) and from live objects: the storage of the StatefulSet's existing
- * volumeClaimTemplate (immutable: a larger spec.database.storage.size grows the
- * claim itself, through the builders' claim-resize entry).
+ * What the builders need from live objects: the storage of the StatefulSets' existing
+ * volumeClaimTemplates (immutable: a larger size grows the claim itself, through the
+ * builders' claim-resize entries). The plan gets them too: the migration Jobs' names
+ * depend on the builders' options.
  */
-function buildOptions(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: MigrationPlan): BuildOptions {
+function liveOptions(ctx: ReconcileContext, obj: DefaultedDiscourse): BuildOptions {
   const storage = liveClaimTemplateStorage(ctx, obj, postgresqlName(obj));
   const redisStorage = liveClaimTemplateStorage(ctx, obj, redisName(obj));
+  return {
+    // a cluster serving route.openshift.io/v1 is OpenShift: its pods pass restricted-v2 (builders/platform.ts)
+    openShift: ctx.routeApiAvailable,
+    ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
+    ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
+  };
+}
+
+/** What the builders need from the plan: the code web and sidekiq run, the migration Job due, stale migration Jobs. */
+function planOptions(plan: MigrationPlan): BuildOptions {
   return {
     served: plan.served,
     ...(plan.job ? { migration: plan.job.stage } : {}),
     ...(plan.staleJobs.length > 0 ? { staleMigrationJobs: plan.staleJobs } : {}),
-    ...(storage !== undefined ? { liveDatabaseClaimTemplateStorage: storage } : {}),
-    ...(redisStorage !== undefined ? { liveRedisClaimTemplateStorage: redisStorage } : {}),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: the operator as `npm start` runs it, then what a user looks
- * at: the three sample forums reconciled, malformed forums rejected with their
- * field errors, `kubectl explain`, the children of one forum, a drift
- * corrected, and the reconciler's log lines. Everything it starts stops at the end.
+ * at: the cluster's (simulated) nodes, the three sample forums reconciled,
+ * malformed forums rejected with their field errors, `kubectl explain`, the
+ * children of one forum, a drift corrected, the reconciler's log lines, and
+ * last `kubectl wait --for=condition=Ready dsc --all` and `kubectl get dsc`
+ * with every forum Ready. Everything it starts stops at the end.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
 
 async function runScenes(env: NodeJS.ProcessEnv): Promise<void> {
   kubectl(["create", "namespace", NAMESPACE], env);
+  show("The nodes pods run on (simulated by KWOK on the local control plane)", ["get", "nodes", "-L", "topology.kubernetes.io/zone"], env);
   show("Apply the three CERN sample forums", ["apply", "-n", NAMESPACE, "-k", "manifests/samples/"], env);
   const children = (name: string): string => kubectl(["get", "deploy,svc,cm,pvc,statefulset", "-n", NAMESPACE, "-l", `app.kubernetes.io/instance=${name}`, "-o", "name"], env).out;
   await waitFor("the forums' children", 60_000, () => ["root-forum", "marketplace", "eos-community"].every((n) => children(n).includes(`deployment.apps/${n}-web`)));
@@ -80,6 +83,8 @@ async function runScenes(env: NodeJS.ProcessEnv): Promise<void> {
   show("Everything the operator made for root-forum", [
     "get", "deploy,statefulset,svc,ingress,cm,secret,pvc,pdb,networkpolicy,job", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=root-forum",
   ], env);
+  // Until its first migration succeeded a forum runs 0 web pods; the drift scene starts from the running forum.
+  kubectl(["wait", "--for=condition=Ready", "dsc/root-forum", "-n", NAMESPACE, "--timeout=300s"], env);
   show("Someone scales the web Deployment by hand", ["scale", "deployment/root-forum-web", "-n", NAMESPACE, "--replicas=7"], env);
   await waitFor("the drift to be corrected", 30_000, () => kubectl(["get", "deployment/root-forum-web", "-n", NAMESPACE, "-o", "jsonpath={.spec.replicas}"], env).out === "3");
   show("…and the reconciler puts it back", ["get", "deployment/root-forum-web", "-n", NAMESPACE], env);
@@ -93,6 +98,18 @@ async function runScenes(env: NodeJS.ProcessEnv): Promise<void> {
   console.log([...actions, ...reconciles.slice(-3)].join("\n"));
   console.log(`(${reconciles.length} reconciles of root-forum in all; after the first, only what drifted is written)`);
   console.log(`\nFull operator log: ${LOG}`);
+  everyForumReady(env);
+}
+
+/** The last scene: every forum Ready, as a user checks it. @throws Error when `kubectl wait` fails. */
+function everyForumReady(env: NodeJS.ProcessEnv): void {
+  show("Where the pods of root-forum run", ["get", "pods", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=root-forum", "-o", "wide"], env);
+  const args = ["wait", "--for=condition=Ready", "dsc", "--all", "-n", NAMESPACE, "--timeout=300s"];
+  console.log(`\n\x1b[1m== Every forum becomes Ready\x1b[0m\n$ kubectl ${args.join(" ")}`);
+  const waited = kubectl(args, env);
+  console.log(waited.out.trimEnd());
+  show("The forums, Ready", ["get", "dsc", "-n", NAMESPACE], env);
+  if (!waited.ok) throw new Error("not every forum became Ready (kubectl wait failed)");
 }
 
 main().catch((err: unknown) => {

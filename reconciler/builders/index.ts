@@ -96,7 +96,7 @@ type Entry = [apiVersion: string, kind: string, name: string, mode: ApplyMode, o
 function migrationJobs(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
   const wanted: Entry[] = [];
   if (opts.migration) {
-    const job = buildMigrateJob(obj, opts.migration);
+    const job = buildMigrateJob(obj, opts.migration, opts);
     wanted.push(["batch/v1", "Job", job.metadata?.name ?? "", "create", job]);
   }
   return [...wanted, ...(opts.staleMigrationJobs ?? []).map((name): Entry => ["batch/v1", "Job", name, "create", null])];

@@ -30,6 +30,7 @@ import { codeRevision, contentHash, specCode } from "./app-code.js";
 import { buildDiscoursePodTemplate } from "./discourse-pod.js";
 import { buildEnvConfigMap, configHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS } from "./metadata.js";
+import type { BuildOptions } from "./options.js";
 import { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
 
 /** `pre`: before the new code serves (post-deployment migrations skipped); `post`: after. */
@@ -63,13 +64,18 @@ export function migrateJobName(obj: DefaultedDiscourse, stage: MigrationStage, h
   return version ? `${prefix}${version}-${suffix}` : `${prefix}${suffix}`;
 }
 
-/** The migration Job of `stage` for the spec's code (see the file comment). Create it once; never update it. */
-export function buildMigrateJob(obj: DefaultedDiscourse, stage: MigrationStage): V1Job {
+/**
+ * The migration Job of `stage` for the spec's code (see the file comment). Create it once;
+ * never update it. `opts` gives the platform (on OpenShift the pod uses the ServiceAccount
+ * web and sidekiq use, scc-role-binding.ts).
+ */
+export function buildMigrateJob(obj: DefaultedDiscourse, stage: MigrationStage, opts: BuildOptions = {}): V1Job {
   const template = buildDiscoursePodTemplate(obj, {
     component: COMPONENTS.migrations,
     image: obj.spec.image,
     uploads: false,
     restartPolicy: "Never",
+    build: opts,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     processEnv: stage === "pre" ? [{ name: SKIP_POST_DEPLOYMENT_MIGRATIONS, value: "1" }] : [],
     container: {

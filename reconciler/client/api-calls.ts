@@ -15,14 +15,17 @@
  */
 import { API_VERSION, KIND } from "../../src/api/constants.js";
 import { OWNED_KINDS } from "../builders/owned-kinds.js";
+import { DISCOURSE_SCC_CLUSTER_ROLE } from "../builders/scc-role-binding.js";
 import { resourceType } from "./resources.js";
 
-export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "bind";
 
 export interface ApiCall {
   apiVersion: string;
   kind: string;
   subresource?: string;
+  /** Only these objects (RBAC resourceNames). */
+  resourceNames?: readonly string[];
   verbs: readonly Verb[];
   /**
    * `forums`: in the namespaces the reconciler watches (a ClusterRole, or a Role per
@@ -73,6 +76,15 @@ export const RECONCILER_API_CALLS: readonly ApiCall[] = [
     scope: "forums",
     why: "a Route with spec.host",
     impliedBy: "OpenShift's route admission",
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    resourceNames: [DISCOURSE_SCC_CLUSTER_ROLE],
+    verbs: ["bind"],
+    scope: "forums",
+    why: "OpenShift: the RoleBinding of builders/scc-role-binding.ts refers to this ClusterRole; binding it needs its permissions or bind on it",
+    impliedBy: "RBAC escalation check on RoleBinding writes",
   },
   { apiVersion: "v1", kind: "Event", verbs: ["create", "patch"], scope: "forums", why: "events/event-recorder.ts creates an Event, patches its count on repeats" },
   { apiVersion: "coordination.k8s.io/v1", kind: "Lease", verbs: ["get", "create", "update"], scope: "operator", why: "leader/leader-elector.ts reads, creates and replaces its Lease" },

@@ -4,6 +4,7 @@
  * without a discovery round trip.
  */
 import { API_VERSION, KIND, PLURAL } from "../../src/api/constants.js";
+import { OWNED_KINDS } from "../builders/owned-kinds.js";
 
 export interface ResourceType {
   apiVersion: string;
@@ -15,18 +16,10 @@ export interface ResourceType {
 
 const TYPES: ResourceType[] = [
   { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true },
-  { apiVersion: "v1", kind: "Secret", plural: "secrets", namespaced: true },
-  { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
-  { apiVersion: "v1", kind: "Service", plural: "services", namespaced: true },
-  { apiVersion: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", namespaced: true },
+  // every child kind, from the one list the builders and informers use (all namespaced)
+  ...OWNED_KINDS.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true })),
   { apiVersion: "v1", kind: "Event", plural: "events", namespaced: true },
-  { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", namespaced: true },
-  { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
-  { apiVersion: "batch/v1", kind: "Job", plural: "jobs", namespaced: true },
-  { apiVersion: "policy/v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", namespaced: true },
-  { apiVersion: "networking.k8s.io/v1", kind: "Ingress", plural: "ingresses", namespaced: true },
-  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", namespaced: true },
-  { apiVersion: "route.openshift.io/v1", kind: "Route", plural: "routes", namespaced: true },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false },
   { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases", namespaced: true },
   { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions", namespaced: false },

@@ -29,7 +29,7 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { type AppCode, codeRevision, recordedCode, REVISION_ANNOTATION, specCode } from "../builders/app-code.js";
 import { COMPONENTS } from "../builders/metadata.js";
 import { buildMigrateJob, type MigrationStage, REVISION_LABEL, STAGE_LABEL } from "../builders/migrate-job.js";
-import type { ServedCode } from "../builders/options.js";
+import type { BuildOptions, ServedCode } from "../builders/options.js";
 import type { KubeObject } from "../client/kube-client.js";
 import { jobState } from "./job-state.js";
 import { blockingGate, type GateFacts, type MigrationGate, MIGRATION_GATES } from "./migration-gates.js";
@@ -39,6 +39,8 @@ export interface MigrationFacts extends Omit<GateFacts, "stage" | "firstMigratio
   /** Live web and sidekiq Deployments. */
   web?: KubeObject;
   sidekiq?: KubeObject;
+  /** The builders' options from live objects (platform, storage): the Job names depend on them. */
+  build?: BuildOptions;
   /** Live Jobs of the namespace; only this forum's migration Jobs are read. */
   jobs: KubeObject[];
   /**
@@ -150,7 +152,7 @@ function succeeded(c: Ctx, revision: string, stage: MigrationStage): boolean {
 function due(c: Ctx, stage: MigrationStage, served: ServedCode): MigrationPlan {
   const base = { target: c.target, served, installing: c.installing, staleJobs: [], ...(c.running ? { running: c.running } : {}) };
   const progress = stage === "pre" ? "PreMigrating" : "PostMigrating";
-  const name = buildMigrateJob(c.f.obj, stage).metadata?.name ?? "";
+  const name = buildMigrateJob(c.f.obj, stage, c.f.build).metadata?.name ?? "";
   const current = c.mine.find((j) => j.metadata.name === name);
   const state = jobState(current);
   if (state === "failed") return { ...base, job: { stage, name }, progress: "Failed", failedJob: name };

@@ -3,6 +3,8 @@
  * use. With --local-if-no-cluster (what `npm start` passes) and no cluster
  * configured, it first starts the local control plane (the embedded default)
  * and installs the CRD and the webhook configurations (url mode) into it.
+ * Against a configured cluster without the CRD it says what to run and exits 1,
+ * unless --install asks it to install the CRD.
  */
 import { Command } from "commander";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -81,6 +83,9 @@ export function runCommand(): Command {
         const { installCrd } = await import("../kube/install.js");
         await installCrd(kc);
         logger.info("installed the Discourse CRD");
+      } else {
+        const { crdMissingMessage, discourseApiServed } = await import("../kube/crd-check.js");
+        if (!(await discourseApiServed(kc))) throw new Error(crdMissingMessage(kc, true));
       }
       const fallback = install ? await localApiserverCallers(kc) : undefined;
       const webhook = await startWebhookComponent(kc, { ...opts, ...(install ? { urlHost: "127.0.0.1" } : {}) }, fallback);

@@ -20,11 +20,12 @@ export function alive(pid: number): boolean {
 
 /**
  * Starts `bin` detached in its own process group, stdout and stderr appended to `logFile`.
+ * @param env - its environment (default: this process's).
  * @returns the pid, which is also the process-group id.
  */
-export function startDetached(bin: string, args: string[], logFile: string): number {
+export function startDetached(bin: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): number {
   const fd = openSync(logFile, "a");
-  const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd] });
+  const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], ...(env ? { env } : {}) });
   closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${bin}`);

@@ -12,9 +12,6 @@
  * every Discourse request of the other tests to a Service with no pods.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { OPERATOR_NAMESPACE } from "../../src/api/constants.js";
 import { installCrd, kubectl, newNamespace, type KubectlResult } from "../hooks/control-plane.js";
@@ -136,14 +133,18 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
       { as: reconciler, verb: "watch", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "patch", what: "discourses.discourse.cern", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "delete", what: "discourses.discourse.cern", ns: elsewhere, allowed: false },
-      { as: reconciler, verb: "update", what: "discourses.discourse.cern", sub: "status", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "patch", what: "discourses.discourse.cern", sub: "status", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "update", what: "discourses.discourse.cern", sub: "status", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "update", what: "deployments.apps", ns: elsewhere, allowed: false },
+      { as: reconciler, verb: "delete", what: "leases.coordination.k8s.io", ns: OPERATOR_NAMESPACE, allowed: false },
       { as: reconciler, verb: "update", what: "discourses.discourse.cern", sub: "finalizers", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "create", what: "deployments.apps", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "delete", what: "statefulsets.apps", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "patch", what: "persistentvolumeclaims", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "create", what: "jobs.batch", ns: elsewhere, allowed: true },
       { as: reconciler, verb: "create", what: "networkpolicies.networking.k8s.io", ns: elsewhere, allowed: true },
-      { as: reconciler, verb: "create", what: "events.events.k8s.io", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "events", ns: elsewhere, allowed: true },
+      { as: reconciler, verb: "create", what: "events.events.k8s.io", ns: elsewhere, allowed: false },
       { as: reconciler, verb: "create", what: "pods", ns: elsewhere, allowed: false },
       { as: reconciler, verb: "create", what: "pods", sub: "exec", ns: elsewhere, allowed: false },
       { as: reconciler, verb: "update", what: "leases.coordination.k8s.io", ns: OPERATOR_NAMESPACE, allowed: true },
@@ -163,17 +164,60 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
     }
   });
 
-  describe("the sharded overlay (a Component on the base)", () => {
-    let dir = "";
+  describe("namespaced install (manifests/overlays/namespaced)", () => {
+    const OVERLAY = `${MANIFESTS}/overlays/namespaced`;
+    const FORUMS = "discourse-forums";
+    let objects: KubeObject[] = [];
+    let rbac: KubeObject[] = [];
+    before(async () => {
+      objects = parse(ok(await kubectl(["kustomize", OVERLAY])).stdout);
+      // server dry-run needs the namespaces to exist (see the file comment)
+      ok(await kubectl(["apply", "-f", "-"], { input: toYaml(objects.filter((o) => o.kind === "Namespace")) }));
+      rbac = objects.filter((o) => RBAC_KINDS.has(o.kind));
+      ok(await kubectl(["apply", "-f", "-"], { input: toYaml(rbac) }));
+    });
+    after(async () => {
+      await kubectl(["delete", "--ignore-not-found", "--wait=false", "-f", "-"], { input: toYaml(rbac) });
+    });
+
+    it("the apiserver accepts every object of the overlay, with no warning", async () => {
+      const r = await kubectl(["apply", "--dry-run=server", "-k", OVERLAY]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^role\.rbac\.authorization\.k8s\.io\/discourse-operator-reconciler (created|configured|unchanged) \(server dry run\)$/m);
+      expect(r.stdout).to.not.match(/^clusterrole\S*\/discourse-operator-reconciler /m);
+      expect(warnings(r.stderr)).to.deep.equal([]);
+    });
+
+    it("the reconciler gets no ClusterRole and watches only the forums' namespace", () => {
+      expect(objects.filter((o) => o.kind.startsWith("Cluster") && o.metadata.name === "discourse-operator-reconciler")).to.deep.equal([]);
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "discourse-operator-reconciler") as KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+      expect(deployment.spec.template.spec.containers[0]?.args).to.include(`--namespace=${FORUMS}`);
+    });
+
+    const reconciler = `system:serviceaccount:${OPERATOR_NAMESPACE}:discourse-operator-reconciler`;
+    const cases = [
+      { verb: "watch", what: "discourses.discourse.cern", ns: FORUMS, allowed: true },
+      { verb: "create", what: "deployments.apps", ns: FORUMS, allowed: true },
+      { verb: "delete", what: "persistentvolumeclaims", ns: FORUMS, allowed: true },
+      { verb: "update", what: "leases.coordination.k8s.io", ns: OPERATOR_NAMESPACE, allowed: true },
+      { verb: "watch", what: "discourses.discourse.cern", ns: "someone-else", allowed: false },
+      { verb: "create", what: "secrets", ns: "someone-else", allowed: false },
+      { verb: "list", what: "secrets", ns: "*", allowed: false },
+    ];
+    for (const c of cases) {
+      it(`the reconciler ${c.allowed ? "may" : "may not"} ${c.verb} ${c.what} in ${c.ns === "*" ? "all namespaces" : c.ns}`, async () => {
+        const r = await kubectl(["auth", "can-i", c.verb, c.what, `--as=${reconciler}`, ...(c.ns === "*" ? ["-A"] : ["-n", c.ns])]);
+        expect(r.stdout.trim(), r.stderr).to.equal(c.allowed ? "yes" : "no");
+      });
+    }
+  });
+
+  describe("sharded install (manifests/overlays/sharded)", () => {
+    const dir = `${MANIFESTS}/overlays/sharded`;
     let sharded: KubeObject[] = [];
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), "sharded-"));
-      const rel = (p: string) => relative(dir, p);
-      const k = ["apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", `resources: [${rel(MANIFESTS)}]`, `components: [${rel(`${MANIFESTS}/overlays/sharded`)}]`];
-      writeFileSync(join(dir, "kustomization.yaml"), `${k.join("\n")}\n`);
       sharded = parse(ok(await kubectl(["kustomize", dir])).stdout);
     });
-    after(() => rmSync(dir, { recursive: true, force: true }));
 
     it("renders three reconciler Deployments of 2 replicas, one per shard, instead of the base's one", () => {
       type Deployment = KubeObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { containers: Array<{ args: string[] }> } } } };

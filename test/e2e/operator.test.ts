@@ -58,13 +58,23 @@ describe("discourse-operator run, driven with kubectl", function () {
     expect(apply.code, apply.stderr).to.equal(0);
     const get = await kubectl(["get", "dsc", "-n", ns]);
     for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s+${n}\\.web\\.cern\\.ch`, "m"));
-    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "deployment.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "secret/root-forum-db-credentials"];
-    // no migration Job: without nodes the managed PostgreSQL never becomes ready, and the first migration waits for it
+    const expected = ["deployment.apps/root-forum-web", "deployment.apps/root-forum-sidekiq", "statefulset.apps/root-forum-redis", "statefulset.apps/root-forum-postgresql", "service/root-forum-web", "configmap/root-forum-env", "persistentvolumeclaim/root-forum-uploads", "poddisruptionbudget.policy/root-forum-web", "ingress.networking.k8s.io/root-forum", "networkpolicy.networking.k8s.io/root-forum-backend", "secret/root-forum-db-credentials"];
+    // and a migration Job, once the managed PostgreSQL and Redis are ready on the simulated nodes
     const names = await waitFor("every child of root-forum", async () => {
       const res = await kubectl(["get", "deploy,statefulset,svc,cm,pvc,pdb,ingress,networkpolicy,job,secret", "-n", ns, "-l", "app.kubernetes.io/instance=root-forum", "-o", "name"]);
-      return expected.every((e) => res.stdout.includes(e)) ? res.stdout : undefined;
-    }, 30_000);
+      return expected.every((e) => res.stdout.includes(e)) && res.stdout.includes("job.batch/root-forum-migrate-") ? res.stdout : undefined;
+    }, 60_000);
     expect(names.split("\n").filter(Boolean)).to.include.members(expected);
+  });
+
+  it("brings every sample to Ready on the simulated nodes: kubectl wait succeeds, kubectl get dsc shows READY True", async function () {
+    this.timeout(240_000);
+    const wait = await kubectl(["wait", "--for=condition=Ready", "dsc", "--all", "-n", ns, "--timeout=180s"]);
+    expect(wait.code, wait.stderr).to.equal(0);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(wait.stdout).to.include(`discourse.discourse.cern/${n} condition met`);
+    const get = await kubectl(["get", "dsc", "-n", ns]);
+    expect(get.stdout).to.match(/\bREADY\b/);
+    for (const n of ["root-forum", "marketplace", "eos-community"]) expect(get.stdout).to.match(new RegExp(`^${n}\\s.*\\bTrue\\b`, "m"));
   });
 
   it("rejects a malformed forum with every problem named by its field", async () => {
@@ -86,12 +96,12 @@ describe("discourse-operator run, driven with kubectl", function () {
     await waitFor("root-forum web deployment", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns])).code === 0, 30_000);
     const scale = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
     expect(scale.code, scale.stderr).to.equal(0);
-    // back to 0, not spec.replicas: no web pod starts before the first migration, which no node runs here
-    await waitFor("replicas back to 0", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "0", 5_000);
-    const line = await waitFor("the drift log line", () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 0"), 5_000);
+    // back to spec.replicas: the forum is Ready (the test above), its first migration done
+    await waitFor("replicas back to 3", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3", 5_000);
+    const line = await waitFor("the drift log line", () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"), 5_000);
     expect(line.namespace).to.equal(ns);
     const events = await kubectl(["get", "events", "-n", ns, "--field-selector", "reason=DriftCorrected", "-o", "jsonpath={.items[*].message}"]);
-    expect(events.stdout).to.include("corrected drift in Deployment root-forum-web: spec.replicas 7 → 0");
+    expect(events.stdout).to.include("corrected drift in Deployment root-forum-web: spec.replicas 7 → 3");
   });
 
   it("never writes a Secret value to its log", async () => {

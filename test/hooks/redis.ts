@@ -31,17 +31,31 @@ export function redisInstalled(): boolean {
   }
 }
 
+export interface RedisOptions {
+  /**
+   * A start script under test (run by /bin/sh, which must exec redis-server), given the
+   * free port and the temporary folder; default: `redis-server` on that port and folder,
+   * bound to 127.0.0.1, without persistence.
+   */
+  script?: (port: number, dir: string) => string;
+  /** Environment of the script (PATH is added). */
+  env?: Record<string, string>;
+  /** The password PING must use to answer PONG (readiness). */
+  password?: string;
+}
+
 /**
- * Starts `redis-server <args…> --port P --bind 127.0.0.1` in a temporary folder.
- * `args` are the server arguments under test (e.g. the managed Redis's command line).
+ * Starts Redis in a temporary folder on a free port.
  * @throws Error when redis-server is missing or does not answer PING within 10 s.
  */
-export async function startRedis(args: string[] = [], password?: string): Promise<RedisServer> {
+export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   if (!redisInstalled()) throw new Error("redis-server not found: install Debian's redis-server package (.ci/run does)");
   const dir = mkdtempSync(join(tmpdir(), "discourse-redis-"));
   const port = await freePort();
-  const all = [...args, "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"];
-  const pid = startDetached("redis-server", all, join(dir, "server.log"));
+  const { password } = opts;
+  const pid = opts.script
+    ? startDetached("/bin/sh", ["-c", opts.script(port, dir)], join(dir, "server.log"), { PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env })
+    : startDetached("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], join(dir, "server.log"));
   const reaper = startReaper(process.pid, [pid], dir);
   const cli = (a: string[], pw?: string): Promise<CommandResult> =>
     run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...a], { env: pw ? { REDISCLI_AUTH: pw } : {} });

@@ -150,9 +150,9 @@ export class CachedFactsSource implements FactsSource {
     const [routeApiAvailable, otherHostnames, secrets] = await Promise.all([
       this.direct.routeApiAvailable(),
       this.otherHostnames(object, namespace),
-      needs.secrets === false ? new Map<string, SecretMetadata>() : this.secretsMetadata(namespace, referencedSecretNames(object)),
+      needs.secrets === false ? null : this.secretsMetadata(namespace, referencedSecretNames(object)),
     ]);
-    return { routeApiAvailable, otherHostnames, ...secretFacts(secrets) };
+    return { routeApiAvailable, otherHostnames, ...(secrets ? secretFacts(secrets) : {}) };
   }
 
   /**

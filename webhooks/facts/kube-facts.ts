@@ -67,9 +67,9 @@ export class KubeFactsSource implements FactsSource {
     const [routeApiAvailable, otherHostnames, secrets] = await Promise.all([
       this.routeApiAvailable(),
       this.otherHostnames(namespace, selfName(object)),
-      needs.secrets === false ? new Map<string, SecretMetadata>() : this.secretsMetadata(namespace, referencedSecretNames(object)),
+      needs.secrets === false ? null : this.secretsMetadata(namespace, referencedSecretNames(object)),
     ]);
-    return { routeApiAvailable, otherHostnames, ...secretFacts(secrets) };
+    return { routeApiAvailable, otherHostnames, ...(secrets ? secretFacts(secrets) : {}) };
   }
 
   /** Whether route.openshift.io/v1 is served; cached for the TTL. */

@@ -16,10 +16,11 @@ export interface ClusterFacts {
   otherHostnames: HostnameClaim[];
   /**
    * Names of the Secrets referenced by the object that exist in the request's
-   * namespace. Empty when Secrets were not asked about (the mutating webhook,
-   * which decides by creating; a caller that is not the API server).
+   * namespace. Undefined when Secrets were not asked about (the mutating
+   * webhook, which decides by creating; a caller that is not the API server):
+   * the rules then give no Secret warning at all.
    */
-  existingSecrets: Set<string>;
+  existingSecrets?: Set<string>;
   /** Labels of each Secret in `existingSecrets` (metadata only, never data). */
   secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Whether the cluster serves route.openshift.io/v1 (ingress.kind defaults to Route then). */
@@ -33,7 +34,7 @@ export interface FactsSource {
    *
    * @param object - the object under admission, as received (possibly malformed).
    * @param namespace - the request's namespace: the only namespace Secrets are looked up in.
-   * @param needs - `secrets: false` skips the Secret lookups (existingSecrets empty).
+   * @param needs - `secrets: false` skips the Secret lookups (existingSecrets undefined).
    * @throws Error when the API server cannot be reached; the server denies the request then.
    */
   gather(object: unknown, namespace: string, needs?: FactNeeds): Promise<ClusterFacts>;

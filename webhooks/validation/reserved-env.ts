@@ -5,11 +5,12 @@
  * `spec.env` may not set them; the reconciler uses the same list.
  */
 
-/** Exact names the operator sets (hostname, developer e-mails, notification sender). */
+/** Exact names the operator sets (hostname, developer e-mails, notification sender, secret_key_base). */
 export const RESERVED_ENV_NAMES = [
   "DISCOURSE_HOSTNAME",
   "DISCOURSE_DEVELOPER_EMAILS",
   "DISCOURSE_NOTIFICATION_EMAIL",
+  "DISCOURSE_SECRET_KEY_BASE",
 ] as const;
 
 /** Prefixes of the families the operator sets (database, Redis, SMTP). */
@@ -31,6 +32,7 @@ export function reservedEnvSource(name: string): string {
   if (name === "DISCOURSE_HOSTNAME") return "spec.hostname";
   if (name === "DISCOURSE_DEVELOPER_EMAILS") return "spec.developerEmails";
   if (name === "DISCOURSE_NOTIFICATION_EMAIL") return "spec.smtp.fromAddress";
+  if (name === "DISCOURSE_SECRET_KEY_BASE") return "the Secret <metadata.name>-app-secrets";
   if (name.startsWith("DISCOURSE_DB_")) return "spec.database";
   if (name.startsWith("DISCOURSE_REDIS_")) return "spec.redis";
   return "spec.smtp";

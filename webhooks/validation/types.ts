@@ -57,6 +57,15 @@ export function errorsOf(...errors: FieldError[]): ValidationResult {
   return { errors, warnings: [] };
 }
 
+/**
+ * A result with these errors (and warnings): for lists of any length, which
+ * `errorsOf(...list)` would spread onto the call stack (a forged object with
+ * 200 000 duplicates would overflow it).
+ */
+export function resultOf(errors: FieldError[], warnings: string[] = []): ValidationResult {
+  return { errors, warnings };
+}
+
 /** A result with these warnings and no errors. */
 export function warningsOf(...warnings: string[]): ValidationResult {
   return { errors: [], warnings };

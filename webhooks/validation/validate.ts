@@ -18,7 +18,7 @@ import { required, type FieldError } from "./field-error.js";
 import { validateMetadataName, validateMigrationJobName } from "./rules/metadata-name.js";
 import { validateHostnameLabels, validateHostnameNotIp, validateHostnameUnique } from "./rules/hostname.js";
 import { validateNoDowngrade, validateVersionConcrete } from "./rules/version.js";
-import { validateImage } from "./rules/image.js";
+import { validateDatabaseImage, validateImage } from "./rules/image.js";
 import { warnOfficialReplicas } from "./rules/category.js";
 import { validateDeveloperEmailsUnique } from "./rules/developer-emails.js";
 import {
@@ -61,6 +61,7 @@ export const CREATE_RULES: readonly CreateRule[] = [
   validateVersionConcrete,
   validateMigrationJobName,
   validateImage,
+  validateDatabaseImage,
   warnOfficialReplicas,
   validateDeveloperEmailsUnique,
   validateAdminSecretExternalOnly,
@@ -122,6 +123,23 @@ function validateObject(obj: Discourse, facts: ValidationFacts, operation: Opera
   return { errors: mergeErrors(schema, rules.errors), warnings: rules.warnings };
 }
 
+/** Most errors and warnings one answer lists; a forged object can hold hundreds of thousands of problems. */
+export const MAX_REPORTED = 100;
+
+/** The result with at most MAX_REPORTED errors and warnings; the last error says how many more there are. */
+export function bounded(result: ValidationResult): ValidationResult {
+  const { errors, warnings } = result;
+  if (errors.length <= MAX_REPORTED && warnings.length <= MAX_REPORTED) return result;
+  const more = errors.length - (MAX_REPORTED - 1);
+  return {
+    errors:
+      errors.length <= MAX_REPORTED
+        ? errors
+        : [...errors.slice(0, MAX_REPORTED - 1), { type: "FieldValueTooMany", field: "", message: `and ${more} more problems not listed` }],
+    warnings: warnings.slice(0, MAX_REPORTED),
+  };
+}
+
 const asDiscourse = (v: unknown): Discourse | undefined => (isRecord(v) ? (v as unknown as Discourse) : undefined);
 
 /**
@@ -132,9 +150,14 @@ const asDiscourse = (v: unknown): Discourse | undefined => (isRecord(v) ? (v as 
  *   against on UPDATE, checked on DELETE.
  * @param facts - what the caller learned from the cluster (hostnames, Secrets).
  * @param operation - CREATE, UPDATE or DELETE.
- * @returns every error (deny when non-empty) and every warning; never throws.
+ * @returns every error (deny when non-empty) and every warning, at most
+ *   MAX_REPORTED of each (the last error then counts the rest); never throws.
  */
 export function validate(object: unknown, oldObject: unknown, facts: ValidationFacts, operation: Operation): ValidationResult {
+  return bounded(validateUnbounded(object, oldObject, facts, operation));
+}
+
+function validateUnbounded(object: unknown, oldObject: unknown, facts: ValidationFacts, operation: Operation): ValidationResult {
   const obj = asDiscourse(object);
   const old = asDiscourse(oldObject);
   if (operation === "DELETE") {

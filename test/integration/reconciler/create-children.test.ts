@@ -20,7 +20,7 @@ function contractChildren(name: string, replicas: number): [string, string, stri
     ["v1", "Service", `${name}-web`],
     ["networking.k8s.io/v1", "Ingress", name],
     ["v1", "PersistentVolumeClaim", `${name}-uploads`],
-    ["apps/v1", "Deployment", `${name}-redis`],
+    ["apps/v1", "StatefulSet", `${name}-redis`],
     ["v1", "Service", `${name}-redis`],
     ["apps/v1", "StatefulSet", `${name}-postgresql`],
     ["v1", "Service", `${name}-postgresql`],

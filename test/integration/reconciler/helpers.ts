@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { env, kubectl } from "../../hooks/control-plane.js";
 import { startReconciler, type ReconcilerHandle, type ReconcilerOptions } from "../../../reconciler/controller.js";
 import { KubeClient, type KubeObject } from "../../../reconciler/client/kube-client.js";
+import { waitFor } from "../../hooks/wait.js";
 
 export interface Forum {
   name: string;
@@ -57,7 +58,7 @@ export async function getObj(apiVersion: string, kind: string, namespace: string
   return reader().get({ apiVersion, kind, namespace, name });
 }
 
-export { waitFor } from "../../hooks/wait.js";
+export { waitFor };
 
 export interface Running {
   handle: ReconcilerHandle;
@@ -94,4 +95,22 @@ export async function settle(r: Running, quietMs = 1500, timeoutMs = 20_000): Pr
     } else if (Date.now() - since >= quietMs) return;
   }
   throw new Error("reconciler did not settle");
+}
+
+/** `status.phase` of a Discourse, or undefined. */
+export function phaseOf(o: KubeObject | null | undefined): string | undefined {
+  return (o?.status as { phase?: string } | undefined)?.phase;
+}
+
+/**
+ * Waits until the Discourse `name` reports `phase` for its current generation (on the
+ * simulated nodes a new forum reaches Running once its migrations ran and its pods are
+ * ready). @returns the Discourse.
+ */
+export async function waitForPhase(ns: string, name: string, phase: string, timeoutMs = 60_000): Promise<KubeObject> {
+  return waitFor(`${name} phase ${phase}`, async () => {
+    const o = await getObj("discourse.cern/v1alpha1", "Discourse", ns, name);
+    const s = o?.status as { phase?: string; observedGeneration?: number } | undefined;
+    return s?.phase === phase && s.observedGeneration === o?.metadata.generation ? o : null;
+  }, timeoutMs, 200);
 }

@@ -17,11 +17,21 @@ export interface Reply {
 export function send(
   port: number,
   ca: string,
-  opts: { method?: string; path: string; body?: string | Buffer; headers?: Record<string, string> },
+  opts: { method?: string; path: string; body?: string | Buffer; headers?: Record<string, string>; client?: { cert: string; key: string } },
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, ca, servername: "localhost", agent: false, method: opts.method ?? "POST", path: opts.path, headers: opts.headers ?? {} },
+      {
+        host: "127.0.0.1",
+        port,
+        ca,
+        servername: "localhost",
+        agent: false,
+        method: opts.method ?? "POST",
+        path: opts.path,
+        headers: opts.headers ?? {},
+        ...(opts.client ?? {}),
+      },
       (res) => {
         const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
         const chunks: Buffer[] = [];
@@ -35,6 +45,6 @@ export function send(
   });
 }
 
-export function postJson(port: number, ca: string, path: string, body: unknown): Promise<Reply> {
-  return send(port, ca, { path, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+export function postJson(port: number, ca: string, path: string, body: unknown, client?: { cert: string; key: string }): Promise<Reply> {
+  return send(port, ca, { path, body: JSON.stringify(body), headers: { "content-type": "application/json" }, ...(client ? { client } : {}) });
 }

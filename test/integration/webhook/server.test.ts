@@ -12,6 +12,7 @@ import { defaultCertificateOptions } from "../../../certs/dns-names.js";
 import { createCertificateSet } from "../../../certs/generate.js";
 import type { CertificateSet } from "../../../certs/types.js";
 import { emptyFacts, type FactsSource } from "../../../webhooks/facts/types.js";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "../../../webhooks/server/app.js";
 import { startWebhookServer, type WebhookServer } from "../../../webhooks/server/start-webhook-server.js";
 import { postJson, send } from "./https-client.js";
 
@@ -86,12 +87,12 @@ describe("webhook server over HTTPS: bad requests", function () {
     { name: "no uid", path: VALIDATE_PATH, body: JSON.stringify(review(request({ uid: undefined }))), headers: json, status: 400, error: "request.uid is missing" },
     { name: "no request", path: MUTATE_PATH, body: JSON.stringify(review(undefined as never)), headers: json, status: 400, error: "AdmissionReview has no request" },
     {
-      name: "a body over 3 MiB",
+      name: "a body over 7 MiB",
       path: VALIDATE_PATH,
-      body: Buffer.alloc(3 * 1024 * 1024 + 1, 0x20),
+      body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20),
       headers: json,
       status: 413,
-      error: "body exceeds 3145728 bytes",
+      error: "body exceeds 7340032 bytes",
     },
     { name: "an unknown path", path: "/validate-something-else", body: "{}", headers: json, status: 404, error: "no route for POST /validate-something-else" },
     { name: "GET on an admission path", method: "GET", path: VALIDATE_PATH, status: 404, error: `no route for GET ${VALIDATE_PATH}` },
@@ -195,6 +196,7 @@ describe("webhook server over HTTPS: bad requests", function () {
         code: 400,
         patched: false,
         warnings: 0,
+        trustedCaller: false,
       },
       {
         msg: "admission",
@@ -206,6 +208,7 @@ describe("webhook server over HTTPS: bad requests", function () {
         allowed: true,
         patched: false,
         warnings: 0,
+        trustedCaller: false,
       },
     ]);
     expect(admissions.every((l) => typeof l.durationMs === "number")).to.equal(true);
@@ -213,5 +216,86 @@ describe("webhook server over HTTPS: bad requests", function () {
     expect(all).to.not.include("secret-host");
     expect(all).to.not.include("admin-secret@");
     expect(all).to.not.match(/\n\s+at /);
+  });
+});
+
+describe("webhook server over HTTPS: hostile bodies get 4xx, never 500; metrics labels stay bounded", function () {
+  this.timeout(30_000);
+  let certs: CertificateSet;
+  let server: WebhookServer;
+  const facts: FactsSource = { gather: () => Promise.resolve(emptyFacts()) };
+  const json = { "content-type": "application/json" };
+
+  before(async () => {
+    certs = await createCertificateSet(defaultCertificateOptions());
+    server = await startWebhookServer({ tls: certs, facts, port: 0, host: "127.0.0.1", logger: pino({ level: "silent" }) });
+  });
+  after(async () => server?.close());
+
+  const nested = (depth: number): string => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const cases: Array<{ name: string; path: string; body: string; status: number; error: string }> = [
+    {
+      name: "request.kind.group that is not a string",
+      path: VALIDATE_PATH,
+      body: JSON.stringify(review(request({ kind: { group: { toString: 1 }, version: "v1", kind: "Discourse" } }))),
+      status: 400,
+      error: "request.kind.group must be a string",
+    },
+    {
+      name: "request.name that is an object",
+      path: MUTATE_PATH,
+      body: JSON.stringify(review(request({ name: { toString: "x" } }))),
+      status: 400,
+      error: "request.name must be a string",
+    },
+    {
+      name: `nesting deeper than ${MAX_JSON_DEPTH} levels (100 000 brackets)`,
+      path: VALIDATE_PATH,
+      body: nested(100_000),
+      status: 400,
+      error: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    },
+    {
+      name: "deep nesting inside the object",
+      path: MUTATE_PATH,
+      body: JSON.stringify(review(request({ object: { ...discourse, spec: { ...discourse.spec, env: JSON.parse(nested(MAX_JSON_DEPTH)) as unknown } } }))),
+      status: 400,
+      error: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    },
+    { name: "an upper-case path", path: VALIDATE_PATH.toUpperCase(), body: "{}", status: 404, error: `no route for POST ${VALIDATE_PATH.toUpperCase()}` },
+    { name: "a trailing slash", path: `${VALIDATE_PATH}/`, body: "{}", status: 404, error: `no route for POST ${VALIDATE_PATH}/` },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: HTTP ${c.status}`, async () => {
+      const reply = await send(server.port, certs.caBundle, { path: c.path, body: c.body, headers: json });
+      expect({ status: reply.status, body: JSON.parse(reply.body) as unknown }).to.deep.equal({ status: c.status, body: { error: c.error } });
+    });
+  }
+
+  it("a huge array in the object is answered, not failed", async () => {
+    const object = { ...discourse, spec: { ...discourse.spec, developerEmails: new Array<string>(200_000).fill("a@example.org") } };
+    const reply = await postJson(server.port, certs.caBundle, VALIDATE_PATH, review(request({ object })));
+    const body = JSON.parse(reply.body) as { response: { allowed: boolean; status: { code: number } } };
+    expect([reply.status, body.response.allowed, body.response.status.code]).to.deep.equal([200, false, 422]);
+    expect((body.response.status as { details?: { causes?: unknown[] } }).details?.causes).to.have.length(100);
+  });
+
+  it("the largest valid UPDATE review (two objects near the apiserver's 3 MiB request limit) is admitted", async () => {
+    const big = (tag: string): Record<string, unknown> => ({
+      ...discourse,
+      metadata: { ...discourse.metadata, annotations: { "example.org/blob": tag.repeat(Math.floor(2.9 * 1024 * 1024)) } },
+    });
+    const body = JSON.stringify(review(request({ operation: "UPDATE", object: big("a"), oldObject: big("b") })));
+    expect(body.length).to.be.above(5.8 * 1024 * 1024);
+    const reply = await send(server.port, certs.caBundle, { path: MUTATE_PATH, body, headers: json });
+    expect([reply.status, (JSON.parse(reply.body) as { response: { allowed: boolean } }).response.allowed]).to.deep.equal([200, true]);
+  });
+
+  it("metrics carry route names only: no series for /VALIDATE…, trailing slashes or unknown paths", async () => {
+    await send(server.port, certs.caBundle, { path: "/validate-discourse-cern-v1alpha1-discourse-x", body: "{", headers: json });
+    const reply = await send(server.port, certs.caBundle, { method: "GET", path: "/metrics" });
+    const paths = new Set([...reply.body.matchAll(/discourse_webhook_requests_total\{path="([^"]*)"/g)].map((m) => m[1]));
+    expect([...paths].sort()).to.deep.equal([MUTATE_PATH, VALIDATE_PATH].sort());
+    expect(reply.body).to.include(`discourse_webhook_requests_total{path="${VALIDATE_PATH}",outcome="bad_request"} 2`);
   });
 });

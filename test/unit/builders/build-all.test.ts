@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { buildAll, codeAnnotations, codeRevision, OWNED_KINDS, REVISION_ANNOTATION, specCode, type DesiredChild } from "../../../reconciler/builders/index.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
+import { resourceType } from "../../../reconciler/client/resources.js";
 import { deepFreeze, marketplace, rootForum, withSpec } from "./fixtures.js";
 
 type Row = [kind: string, name: string, mode: string, exists: boolean, retainable: boolean];
@@ -212,5 +213,9 @@ describe("builders/buildAll", () => {
     const keys = OWNED_KINDS.map((k) => `${k.apiVersion}/${k.kind}`);
     expect(new Set(keys).size).to.equal(keys.length);
     expect(OWNED_KINDS.filter((k) => k.optional).map((k) => k.kind)).to.deep.equal(["Route"]);
+  });
+
+  it("every kind in OWNED_KINDS has a REST path the client and informers can build (reconciler/client/resources.ts)", () => {
+    expect(OWNED_KINDS.filter((k) => resourceType(k.apiVersion, k.kind).plural !== k.plural).map((k) => k.kind)).to.deep.equal([]);
   });
 });

@@ -55,6 +55,20 @@ describe("pod security: every pod of every child", () => {
     }
   }
 
+  it("the runtime's OpenShift fact wins over ingress.kind: an Ingress on OpenShift still gets the grant and the ServiceAccount everywhere", () => {
+    const children = buildAll(rootForum(), { openShift: true, migration: "pre" });
+    expect(children.filter((c) => c.kind === "ServiceAccount" || c.kind === "RoleBinding").map((c) => c.object !== null)).to.deep.equal([true, true]);
+    const granted = pods(children).filter(({ pod }) => pod.serviceAccountName === "root-forum-discourse");
+    expect(granted.map(({ name }) => name.replace(/^Job root-forum-migrate-.*-pre$/, "Job MIGRATE"))).to.deep.equal([
+      "Job MIGRATE",
+      "Deployment root-forum-web",
+      "Deployment root-forum-sidekiq",
+    ]);
+    for (const { pod } of pods(children)) {
+      expect(podViolations(pod, pod.serviceAccountName ? "nonroot-v2" : "restricted-v2")).to.deep.equal([]);
+    }
+  });
+
   it("on OpenShift, the Discourse pods (web, sidekiq, migrations) use the granted ServiceAccount and the backends do not", () => {
     const children = buildAll(withSpec(rootForum(), (s) => { s.ingress.kind = "Route"; }), { migration: "pre" });
     const accounts = pods(children).map(({ name, pod }) => `${name.replace(/^Job root-forum-migrate-.*-pre$/, "Job MIGRATE")}: ${pod.serviceAccountName ?? "-"}`);

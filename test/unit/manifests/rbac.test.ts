@@ -7,11 +7,11 @@ import {
 } from "../../../src/api/constants.js";
 import { OWNED_KINDS } from "../../../reconciler/builders/owned-kinds.js";
 import { baseManifests, find, type KubeObject } from "./load.js";
+import { webhookApiCalls } from "./webhook-calls.js";
 
 const docs = baseManifests();
 const roles = docs.filter((d) => d.object.kind === "Role" || d.object.kind === "ClusterRole");
 const bindings = docs.filter((d) => d.object.kind === "RoleBinding" || d.object.kind === "ClusterRoleBinding");
-const ALL = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
 describe("manifests: RBAC", () => {
   it("installs the four roles the two service accounts need", () => {
@@ -37,22 +37,22 @@ describe("manifests: RBAC", () => {
     });
   }
 
-  it("the webhook may read and watch Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
+  it("the webhook may list and watch Discourse objects, get and create Secrets, and patch only its own webhook configurations", () => {
     const role = find<V1ClusterRole & KubeObject>(docs, "ClusterRole", "discourse-operator-webhook");
     expect(role.rules).to.deep.equal([
-      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["discourse.cern"], resources: ["discourses"], verbs: ["list", "watch"] },
       { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create"] },
       {
         apiGroups: ["admissionregistration.k8s.io"],
         resources: ["validatingwebhookconfigurations"],
         resourceNames: [VALIDATING_CONFIGURATION_NAME],
-        verbs: ["get", "update", "patch"],
+        verbs: ["get", "patch"],
       },
       {
         apiGroups: ["admissionregistration.k8s.io"],
         resources: ["mutatingwebhookconfigurations"],
         resourceNames: [MUTATING_CONFIGURATION_NAME],
-        verbs: ["get", "update", "patch"],
+        verbs: ["get", "patch"],
       },
     ] satisfies V1PolicyRule[]);
   });
@@ -61,14 +61,29 @@ describe("manifests: RBAC", () => {
     const role = find<V1Role & KubeObject>(docs, "Role", "discourse-operator-webhook-cert");
     expect(role.metadata.namespace).to.equal(OPERATOR_NAMESPACE);
     expect(role.rules).to.deep.equal([
-      { apiGroups: [""], resources: ["secrets"], resourceNames: ["discourse-operator-webhook-cert"], verbs: ["get", "update", "patch"] },
+      { apiGroups: [""], resources: ["secrets"], resourceNames: ["discourse-operator-webhook-cert"], verbs: ["get", "update"] },
     ]);
+  });
+
+  it("every verb of the webhook's roles is one its code calls, and every call it makes in a cluster is granted", () => {
+    const granted = new Set(
+      ["ClusterRole/discourse-operator-webhook", "Role/discourse-operator-webhook-cert"].flatMap((id) => {
+        const [kind = "", name = ""] = id.split("/");
+        const role = find<V1Role & KubeObject>(docs, kind, name);
+        return (role.rules ?? []).flatMap((r) => r.resources!.flatMap((res) => r.verbs.map((v) => `${r.apiGroups![0] || "core"}/${res}: ${v}`)));
+      }),
+    );
+    const used = new Set(webhookApiCalls().filter((c) => !c.developerOnly).map((c) => c.permission));
+    expect({ unused: [...granted].filter((g) => !used.has(g)).sort(), ungranted: [...used].filter((u) => !granted.has(u)).sort() }).to.deep.equal({
+      unused: [],
+      ungranted: [],
+    });
   });
 
   it("the reconciler may manage leases only in the operator namespace", () => {
     const role = find<V1Role & KubeObject>(docs, "Role", "discourse-operator-leader-election");
     expect(role.metadata.namespace).to.equal(OPERATOR_NAMESPACE);
-    expect(role.rules).to.deep.equal([{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ALL }]);
+    expect(role.rules).to.deep.equal([{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] }]);
   });
 
   it("the reconciler may manage every kind of child in API.md, read and finalize Discourse objects and write their status", () => {
@@ -76,29 +91,29 @@ describe("manifests: RBAC", () => {
     const granted = (role.rules ?? []).flatMap((r) =>
       r.resources!.flatMap((res) => r.apiGroups!.map((g) => `${g || "core"}/${res}: ${r.verbs.join(",")}`)),
     );
-    const manage = ALL.join(",");
+    const manage = "list,watch,create,patch,delete";
+    const readManage = `get,${manage}`;
     expect(granted.sort()).to.deep.equal(
       [
-        "discourse.cern/discourses: get,list,watch,update,patch",
-        "discourse.cern/discourses/status: get,update,patch",
+        "discourse.cern/discourses: get,list,watch,patch",
+        "discourse.cern/discourses/status: patch",
         "discourse.cern/discourses/finalizers: update",
         `apps/deployments: ${manage}`,
         `apps/statefulsets: ${manage}`,
         `core/services: ${manage}`,
         `core/configmaps: ${manage}`,
-        `core/secrets: ${manage}`,
-        `core/persistentvolumeclaims: ${manage}`,
+        `core/secrets: ${readManage}`,
+        `core/persistentvolumeclaims: ${readManage}`,
         `batch/jobs: ${manage}`,
         `policy/poddisruptionbudgets: ${manage}`,
         `networking.k8s.io/ingresses: ${manage}`,
         `networking.k8s.io/networkpolicies: ${manage}`,
-        `route.openshift.io/routes: ${manage}`,
+        `route.openshift.io/routes: ${readManage}`,
         "route.openshift.io/routes/custom-host: create",
         `core/serviceaccounts: ${manage}`,
         `rbac.authorization.k8s.io/rolebindings: ${manage}`,
         "rbac.authorization.k8s.io/clusterroles: bind",
         "core/events: create,patch",
-        "events.k8s.io/events: create,patch",
       ].sort(),
     );
   });
@@ -108,7 +123,7 @@ describe("manifests: RBAC", () => {
     const missing = OWNED_KINDS.flatMap((k) => {
       const group = k.apiVersion.includes("/") ? k.apiVersion.split("/")[0]! : "";
       const verbs = new Set((role.rules ?? []).filter((r) => r.apiGroups?.includes(group) && r.resources?.includes(k.plural)).flatMap((r) => r.verbs));
-      return ALL.filter((v) => !verbs.has(v)).map((v) => `${v} ${k.plural}.${group}`);
+      return ["list", "watch", "create", "patch", "delete"].filter((v) => !verbs.has(v)).map((v) => `${v} ${k.plural}.${group}`);
     });
     expect(missing).to.deep.equal([]);
   });

@@ -16,6 +16,10 @@ interface ShardKustomization {
 describe("manifests: the sharded overlay", () => {
   const folders = readdirSync(OVERLAY).filter((f) => f.startsWith("shard-")).sort();
 
+  it("takes the base's Namespace as it is", () => {
+    expect(readDocs(join(OVERLAY, "operator-namespace.yaml"))).to.deep.equal(readDocs(join(MANIFESTS, "namespace.yaml")));
+  });
+
   it("keeps the base's reconciler Deployment and PodDisruptionBudget as the template of every shard", () => {
     const [base] = readDocs(join(MANIFESTS, "operator", "reconciler-deployment.yaml"));
     const [shard] = readDocs(join(OVERLAY, "reconciler", "deployment.yaml"));
@@ -27,9 +31,8 @@ describe("manifests: the sharded overlay", () => {
 
   it("has one folder per shard, each adding --shard=<i>/<count>, the name suffix and the shard label", () => {
     expect(folders).to.have.length.greaterThan(1);
-    const [component] = readDocs(join(OVERLAY, "kustomization.yaml")) as Array<KubeObject & { resources: string[] }>;
-    expect(component?.kind).to.equal("Component");
-    expect(component?.resources).to.deep.equal(folders);
+    const [overlay] = readDocs(join(OVERLAY, "kustomization.yaml")) as Array<KubeObject & { resources: string[] }>;
+    expect(overlay?.resources.filter((r) => r.startsWith("shard-"))).to.deep.equal(folders);
     const shards = folders.map((folder, i) => {
       const [k] = readDocs(join(OVERLAY, folder, "kustomization.yaml")) as unknown as ShardKustomization[];
       expect(folder).to.equal(`shard-${i}`);

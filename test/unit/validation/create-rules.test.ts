@@ -197,6 +197,12 @@ run("spec.image", [
     obj: forum({ image: "registry.cern.ch/discourse" }),
     want: result([], ['spec.image: "registry.cern.ch/discourse" has no tag or digest, so it means :latest; pin a release']),
   },
+  { name: "a mirrored database image passes", obj: forum({ database: { image: "registry.cern.ch/mirror/pgvector:0.8.6-pg17" } }), want: result() },
+  {
+    name: "a database image that is not a reference is invalid",
+    obj: forum({ database: { image: "pgvector//x:1" } }),
+    want: result([err("FieldValueInvalid", "spec.database.image", 'Invalid value: "pgvector//x:1": must be a valid image reference such as docker.io/pgvector/pgvector:0.8.6-pg17')]),
+  },
 ]);
 
 run("spec.replicas and spec.sidekiq.replicas", [
@@ -333,6 +339,11 @@ run("spec.database", [
     name: "an external database with a StorageClass gets a warning",
     obj: forum({ database: { host: "db.example.org", storage: { storageClassName: "fast" } } }),
     want: result([], [`spec.database.storage ${EXTERNAL}`]),
+  },
+  {
+    name: "an external database with an image gets a warning",
+    obj: forum({ database: { host: "db.example.org", image: "registry.cern.ch/mirror/pgvector:0.8.6-pg17" } }),
+    want: result([], [`spec.database.image ${EXTERNAL}`]),
   },
 ]);
 
@@ -499,6 +510,7 @@ run("spec.env", [
     ["DISCOURSE_DB_HOST", "spec.database"],
     ["DISCOURSE_REDIS_HOST", "spec.redis"],
     ["DISCOURSE_SMTP_ADDRESS", "spec.smtp"],
+    ["DISCOURSE_SECRET_KEY_BASE", "the Secret <metadata.name>-app-secrets"],
   ].map(([name = "", source = ""]) => ({ name: `${name} is reserved`, obj: forum({ env: [{ name, value: "x" }] }), want: reserved(name, source) })),
   {
     name: "a repeated name is a duplicate",

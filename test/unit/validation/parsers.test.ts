@@ -84,7 +84,7 @@ describe("parseImageReference", () => {
 
 describe("reserved env names", () => {
   it("exports the names and prefixes the reconciler sets", () => {
-    expect(RESERVED_ENV_NAMES).to.deep.equal(["DISCOURSE_HOSTNAME", "DISCOURSE_DEVELOPER_EMAILS", "DISCOURSE_NOTIFICATION_EMAIL"]);
+    expect(RESERVED_ENV_NAMES).to.deep.equal(["DISCOURSE_HOSTNAME", "DISCOURSE_DEVELOPER_EMAILS", "DISCOURSE_NOTIFICATION_EMAIL", "DISCOURSE_SECRET_KEY_BASE"]);
     expect(RESERVED_ENV_PREFIXES).to.deep.equal(["DISCOURSE_DB_", "DISCOURSE_REDIS_", "DISCOURSE_SMTP_"]);
   });
   const cases: Array<[string, boolean]> = [

@@ -251,3 +251,13 @@ describe("immutable fields of schema versions to come (backups): checked as soon
     expect(errors.filter((e) => e.field === "spec.restore.backup")).to.deep.equal([]);
   });
 });
+
+describe("a forged object with a huge list", () => {
+  it("200 000 duplicate e-mails: answered with at most 100 causes, the last counting the rest, no stack overflow", () => {
+    const obj = forum({ developerEmails: new Array<string>(200_000).fill("a@example.org") });
+    const { errors } = validate(obj, undefined, { otherHostnames: [] }, "CREATE");
+    expect(errors).to.have.length(100);
+    expect(errors[0]).to.deep.equal(err("FieldValueTooMany", "spec.developerEmails", "Too many: 200000: must have at most 50 items"));
+    expect(errors[99]).to.deep.equal(err("FieldValueTooMany", "", "and 199901 more problems not listed"));
+  });
+});

@@ -42,6 +42,7 @@ export function warnManagedOnlySettings(obj: Discourse): ValidationResult {
   return mergeResults([
     versionSet ? warningsOf(`spec.database.version ${ignored}`) : OK,
     storageSet ? warningsOf(`spec.database.storage ${ignored}`) : OK,
+    db.image !== undefined ? warningsOf(`spec.database.image ${ignored}`) : OK,
   ]);
 }
 

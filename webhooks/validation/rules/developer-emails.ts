@@ -5,7 +5,7 @@
  */
 import type { Discourse } from "../../../src/api/types.js";
 import { duplicate, type FieldError } from "../field-error.js";
-import { errorsOf, type ValidationResult } from "../types.js";
+import { errorsOf, resultOf, type ValidationResult } from "../types.js";
 
 /** No address appears twice in spec.developerEmails; each repeat is reported. */
 export function validateDeveloperEmailsUnique(obj: Discourse): ValidationResult {
@@ -19,5 +19,5 @@ export function validateDeveloperEmailsUnique(obj: Discourse): ValidationResult 
     if (seen.has(key)) errors.push(duplicate(`spec.developerEmails[${i}]`, email));
     seen.add(key);
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }

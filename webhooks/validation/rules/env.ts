@@ -8,7 +8,7 @@
 import type { Discourse } from "../../../src/api/types.js";
 import { duplicate, forbidden, invalid, type FieldError } from "../field-error.js";
 import { ENV_PREFIX, isReservedEnvName, reservedEnvSource } from "../reserved-env.js";
-import { errorsOf, isRecord, type ValidationResult } from "../types.js";
+import { isRecord, resultOf, type ValidationResult } from "../types.js";
 
 function envList(obj: Discourse): Array<Record<string, unknown>> {
   const env: unknown = obj.spec?.env;
@@ -32,7 +32,7 @@ export function validateEnvNames(obj: Discourse): ValidationResult {
     if (error) errors.push(error);
     seen.add(e.name);
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }
 
 function sourceError(e: Record<string, unknown>, path: string): FieldError | null {
@@ -52,5 +52,5 @@ export function validateEnvSources(obj: Discourse): ValidationResult {
     const error = sourceError(e, `spec.env[${i}].valueFrom`);
     if (error) errors.push(error);
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }

@@ -9,7 +9,7 @@
 import { isIP } from "node:net";
 import type { Discourse } from "../../../src/api/types.js";
 import { duplicate, invalid, type FieldError } from "../field-error.js";
-import { errorsOf, nameOf, namespaceOf, type ValidationFacts, type ValidationResult } from "../types.js";
+import { errorsOf, nameOf, namespaceOf, type ValidationFacts, resultOf, type ValidationResult } from "../types.js";
 
 const FIELD = "spec.hostname";
 const MAX_DNS_LABEL = 63;
@@ -45,5 +45,5 @@ export function validateHostnameUnique(obj: Discourse, facts: ValidationFacts): 
     errors.push(duplicate(FIELD, hostname, `already used by Discourse "${other.namespace}/${other.name}"`));
     break;
   }
-  return errorsOf(...errors);
+  return resultOf(errors);
 }

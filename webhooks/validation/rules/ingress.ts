@@ -7,7 +7,7 @@
 import type { Discourse } from "../../../src/api/types.js";
 import { invalid, tooLong, type FieldError } from "../field-error.js";
 import { qualifiedNameProblem } from "../qualified-name.js";
-import { OK, errorsOf, isRecord, warningsOf, type ValidationResult } from "../types.js";
+import { OK, isRecord, warningsOf, resultOf, type ValidationResult } from "../types.js";
 
 /** Total size of all annotations of an object (ValidateAnnotationsSize: 256 KiB). */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
@@ -25,7 +25,7 @@ export function validateIngressAnnotations(obj: Discourse): ValidationResult {
     bytes += Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
   }
   if (bytes > MAX_ANNOTATIONS_BYTES) errors.push(tooLong(FIELD, MAX_ANNOTATIONS_BYTES));
-  return errorsOf(...errors);
+  return resultOf(errors);
 }
 
 /** Warns when spec.ingress.className is set for a Route (IngressClass is an Ingress concept). */

@@ -8,7 +8,7 @@
 import type { Discourse } from "../../../src/api/types.js";
 import { duplicate, forbidden, invalid, type FieldError } from "../field-error.js";
 import { gitRefProblem } from "../git-ref.js";
-import { errorsOf, isRecord, type ValidationResult } from "../types.js";
+import { errorsOf, isRecord, resultOf, type ValidationResult } from "../types.js";
 
 function parseUrl(text: string): URL | null {
   try {
@@ -48,7 +48,7 @@ export function validatePluginNamesUnique(obj: Discourse): ValidationResult {
     if (seen.has(plugin.name)) errors.push(duplicate(`spec.plugins[${i}].name`, plugin.name));
     seen.add(plugin.name);
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }
 
 /** Each plugin repository is an https:// URL with a host and without user or password. */
@@ -61,7 +61,7 @@ export function validatePluginRepositories(obj: Discourse): ValidationResult {
     const error = repositoryError(plugin.repository, `spec.plugins[${i}].repository`);
     if (error) errors.push(error);
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }
 
 /** Each plugin ref, when set, is a git ref name that does not start with '-'. */
@@ -74,5 +74,5 @@ export function validatePluginRefs(obj: Discourse): ValidationResult {
     const problem = gitRefProblem(plugin.ref);
     if (problem) errors.push(invalid(`spec.plugins[${i}].ref`, plugin.ref, problem));
   });
-  return errorsOf(...errors);
+  return resultOf(errors);
 }

@@ -15,7 +15,7 @@ import type { Discourse } from "../../../src/api/types.js";
 import { invalid, required, type FieldError } from "../field-error.js";
 import { qualifiedNameProblem } from "../qualified-name.js";
 import { compareQuantities, passesSchemaOnly, quantitySign, quantityText } from "../quantity.js";
-import { errorsOf, isRecord, type ValidationResult } from "../types.js";
+import { errorsOf, isRecord, resultOf, type ValidationResult } from "../types.js";
 import { QUANTITY_MESSAGE } from "./sizes.js";
 
 /** Components that have resource requirements. */
@@ -89,5 +89,5 @@ function componentErrors(requirements: unknown, path: string): FieldError[] {
 export function validateResources(obj: Discourse): ValidationResult {
   const resources: unknown = obj.spec?.resources;
   if (!isRecord(resources)) return errorsOf();
-  return errorsOf(...RESOURCE_COMPONENTS.flatMap((c) => componentErrors(resources[c], `spec.resources.${c}`)));
+  return resultOf(RESOURCE_COMPONENTS.flatMap((c) => componentErrors(resources[c], `spec.resources.${c}`)));
 }

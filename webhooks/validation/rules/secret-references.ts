@@ -9,7 +9,7 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "../../../src/api/c
 import type { Discourse } from "../../../src/api/types.js";
 import { credentialsSecretNameFor, tlsSecretNameFor } from "../../defaulting/derived-names.js";
 import { forbidden } from "../field-error.js";
-import { OK, errorsOf, isRecord, nameOf, namespaceOf, warningsOf, type Operation, type ValidationFacts, type ValidationResult } from "../types.js";
+import { OK, errorsOf, isRecord, nameOf, namespaceOf, resultOf, warningsOf, type Operation, type ValidationFacts, type ValidationResult } from "../types.js";
 
 interface SecretReference {
   field: string;
@@ -63,11 +63,10 @@ export function warnMissingSecrets(obj: Discourse, facts: ValidationFacts, opera
   const existing = facts.existingSecrets;
   if (!existing) return warningsOf();
   const namespace = namespaceOf(obj);
-  return warningsOf(
-    ...secretReferences(obj, operation)
-      .filter((ref) => !existing.has(ref.name))
-      .map((ref) => `${ref.field}: Secret "${ref.name}" does not exist yet in namespace "${namespace}"`),
-  );
+  const missing = secretReferences(obj, operation)
+    .filter((ref) => !existing.has(ref.name))
+    .map((ref) => `${ref.field}: Secret "${ref.name}" does not exist yet in namespace "${namespace}"`);
+  return resultOf([], missing);
 }
 
 /**

@@ -10,7 +10,7 @@
 import type { Discourse } from "../../../src/api/types.js";
 import { invalid, type FieldError } from "../field-error.js";
 import { passesSchemaOnly, quantitySign } from "../quantity.js";
-import { errorsOf, valueAt, type ValidationResult } from "../types.js";
+import { valueAt, resultOf, type ValidationResult } from "../types.js";
 
 /** Every volume size of the API, as a path under the object. */
 export const SIZE_FIELDS: readonly (readonly string[])[] = [
@@ -36,5 +36,5 @@ export function sizeError(field: string, size: unknown): FieldError | null {
 /** Each volume size that is set is a quantity greater than zero. */
 export function validateSizesPositive(obj: Discourse): ValidationResult {
   const errors = SIZE_FIELDS.map((path) => sizeError(path.join("."), valueAt(obj, path))).filter((e): e is FieldError => e !== null);
-  return errorsOf(...errors);
+  return resultOf(errors);
 }
