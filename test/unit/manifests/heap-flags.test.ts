@@ -10,4 +10,9 @@ describe("V8 heap flags where the product starts Node", () => {
     expect(dockerfile).to.match(/--max-semi-space-size=\d+/).and.to.match(/--max-old-space-size=\d+/);
     expect(shippedNodeOptions()).to.equal(dockerfile);
   });
+
+  it("npm start passes the same flags to node", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).to.include(`node ${shippedNodeOptions()} --import tsx src/cli.ts run`);
+  });
 });
