@@ -145,7 +145,10 @@ class Controller {
   }
 
   private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
-    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
+    // A shard caches only its own forums' children (most of the memory); every Discourse is kept (hostname holders span shards).
+    const shard = this.opts.shard;
+    const keep = shard && kind !== KIND ? (o: KubeObject) => ownerKeys(o).some((k) => ownsKey(shard, k)) : undefined;
+    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);
   }

@@ -33,6 +33,12 @@ export interface InformerOptions {
   /** Watch one namespace; absent: all namespaces. */
   namespace?: string;
   labelSelector?: string;
+  /**
+   * Objects for which it returns false are neither cached nor handed to handlers (a
+   * shard keeps only its own forums' children: reconciler/shard/shard.ts). An object
+   * that stops being kept is handled as deleted. Absent: every object is kept.
+   */
+  keep?: (obj: KubeObject) => boolean;
   logger: Logger;
   /** A watch silent (no event, no bookmark) this long is restarted. Defaults to 150000 (the server ends a watch within 120 s). */
   stallTimeoutMs?: number;
@@ -153,7 +159,7 @@ export class Informer {
         limit: 500,
         continue: cont,
       });
-      for (const item of page.items) items.push(stripForCache(item));
+      for (const item of page.items) if (this.keeps(item)) items.push(stripForCache(item));
       cont = page.continue;
       rv = page.resourceVersion;
     } while (cont);
@@ -190,13 +196,18 @@ export class Informer {
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
     if (line.type === "BOOKMARK") return;
     const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
-    if (line.type === "DELETED") {
+    if (line.type === "DELETED" || !this.keeps(full)) {
+      if (line.type !== "DELETED" && !this.cache.get(obj.metadata.namespace, obj.metadata.name)) return;
       this.cache.delete(obj.metadata.namespace, obj.metadata.name);
       this.emit("delete", full);
       return;
     }
     const old = this.cache.set(full);
     this.emit(old ? "update" : "add", full, old);
+  }
+
+  private keeps(obj: KubeObject): boolean {
+    return this.opts.keep ? this.opts.keep(obj) : true;
   }
 
   /** Runs one watch until the server ends it, it fails, stalls or the informer stops. */

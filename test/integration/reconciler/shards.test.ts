@@ -49,6 +49,11 @@ describe("reconciler: sharding", function () {
     expect(byShard[1]).to.not.be.empty;
     expect([...reconciled(s0)].sort()).to.deep.equal(byShard[0]);
     expect([...reconciled(s1)].sort()).to.deep.equal(byShard[1]);
+    // Each shard caches only its own forums' children (every Discourse, though).
+    const cachedOwners = (r: Running) => [...new Set((r.handle.informers.get("ConfigMap")?.cache.list() ?? []).map((c) => c.metadata.labels?.["app.kubernetes.io/instance"]))].sort();
+    expect(cachedOwners(s0)).to.deep.equal(byShard[0]);
+    expect(cachedOwners(s1)).to.deep.equal(byShard[1]);
+    expect(s0.handle.informers.get("Discourse")?.cache.list()).to.have.length(names.length);
     expect(standby.handle.isLeader()).to.equal(false);
     expect(reconciled(standby).size, "the standby reconciled").to.equal(0);
     expect(standby.handle.writeRequests(), "the standby wrote").to.equal(0);
