@@ -19,7 +19,7 @@ describe("informer: list, watch and recovery on the real API server", function (
   it("lists, then sees adds, updates and deletes of label-selected objects only", async () => {
     const ns = await newNamespace("inf-basic");
     await client().create(configMap(ns, "before"));
-    inf = new Informer({ kc: env().kc, client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, labelSelector: "app.kubernetes.io/managed-by=discourse-operator", logger: silent });
+    inf = new Informer({ client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, labelSelector: "app.kubernetes.io/managed-by=discourse-operator", logger: silent });
     const seen: string[] = [];
     inf.on((e, o) => seen.push(`${e} ${o.metadata.name}`));
     inf.start();
@@ -37,7 +37,7 @@ describe("informer: list, watch and recovery on the real API server", function (
 
   it("restarts a silent (stalled) watch and keeps seeing changes", async () => {
     const ns = await newNamespace("inf-stall");
-    inf = new Informer({ kc: env().kc, client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent, stallTimeoutMs: 700 });
+    inf = new Informer({ client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent, stallTimeoutMs: 700 });
     inf.start();
     await inf.synced;
     await waitFor("a stall restart", () => inf!.counts.stalls >= 1 && inf!.counts.watches >= 2);
@@ -47,7 +47,7 @@ describe("informer: list, watch and recovery on the real API server", function (
 
   it("relists after 410 Gone (an expired resourceVersion)", async () => {
     const ns = await newNamespace("inf-gone");
-    inf = new Informer({ kc: env().kc, client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent });
+    inf = new Informer({ client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent });
     const deleted: string[] = [];
     inf.on((e, o) => e === "delete" && deleted.push(o.metadata.name));
     inf.start();
