@@ -62,7 +62,7 @@ describe("informer: list, watch and recovery on the real API server", function (
 
   it("repeated 410s relist with a growing, jittered delay; the first one at once", async () => {
     const ns = await newNamespace("inf-gone-again");
-    inf = new Informer({ kc: env().kc, client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent });
+    inf = new Informer({ client: client(), apiVersion: "v1", kind: "ConfigMap", namespace: ns, logger: silent });
     inf.start();
     await inf.synced;
     const gaps: number[] = [];
