@@ -2,8 +2,9 @@
  * The reconciler as the image runs it, in its own process, so its resident
  * memory is its own: compiled with tsconfig.build.json into .bench/dist and
  * started as `node .bench/dist/src/cli.js reconciler` (the tsx loader alone
- * adds about 110 MiB of RSS, which no deployment carries). Its Prometheus
- * /metrics tells the write requests and reconciles.
+ * adds about 110 MiB of RSS, which no deployment carries), with the V8 flags
+ * the manifests give it (NODE_OPTIONS, bench/heap-flags.ts). Its Prometheus
+ * /metrics tells the write requests, reconciles and the work queue's depth.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../src/envtest/launcher.js";
 import { REPO_ROOT } from "../src/envtest/binaries.js";
+import { shippedNodeOptions } from "./heap-flags.js";
 
 export interface OperatorOptions {
   kubeconfigPath: string;
@@ -21,13 +23,15 @@ export interface OperatorOptions {
   resyncPeriodS: number;
   /** Where its log goes. */
   logPath: string;
+  /** `--shard <index>/<count>`, when sharded. */
+  shard?: string;
 }
 
 export interface OperatorProcess {
   pid: number;
   metricsPort: number;
-  /** Sum of a counter over its labels, from /metrics. */
-  counter(name: string): Promise<number>;
+  /** Sum of a counter (or gauge) over its labels, from /metrics; only the samples whose labels include `labels` (e.g. `cause="resync"`). */
+  counter(name: string, labels?: string): Promise<number>;
   /** VmRSS of the process, MiB. */
   rssMb(): number;
   stop(): Promise<void>;
@@ -44,11 +48,12 @@ function fetchText(port: number, path: string): Promise<{ status: number; text: 
   });
 }
 
-/** Sum of every sample of the counter `name` in Prometheus text. */
-export function sumCounter(text: string, name: string): number {
+/** Sum of every sample of the counter `name` in Prometheus text (those whose labels include `labels`, when given). */
+export function sumCounter(text: string, name: string, labels?: string): number {
   let sum = 0;
   for (const line of text.split("\n")) {
     if (!line.startsWith(name) || (line[name.length] !== "{" && line[name.length] !== " ")) continue;
+    if (labels && !line.slice(name.length, line.lastIndexOf(" ")).includes(labels)) continue;
     sum += Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return sum;
@@ -89,9 +94,11 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     "--namespace", opts.namespace,
     "--resync-period", `${opts.resyncPeriodS}s`,
     "--metrics-bind-address", `127.0.0.1:${metricsPort}`,
+    ...(opts.shard ? ["--shard", opts.shard] : []),
   ];
   const log = openSync(opts.logPath, "w");
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, LOG_FORMAT: "json" }, stdio: ["ignore", log, log] });
+  const env = { ...process.env, LOG_FORMAT: "json", NODE_OPTIONS: shippedNodeOptions() };
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", log, log] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid ?? 0;
   try {
@@ -103,7 +110,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   return {
     pid,
     metricsPort,
-    counter: async (name) => sumCounter((await fetchText(metricsPort, "/metrics")).text, name),
+    counter: async (name, labels) => sumCounter((await fetchText(metricsPort, "/metrics")).text, name, labels),
     rssMb: () => rssMbOf(pid),
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");

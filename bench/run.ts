@@ -1,20 +1,23 @@
 /**
  * `npm run bench` (issue 6): starts its own local control plane and measures,
  * in this order (each step's reason in docs/benchmarks.md):
- * 1. reconcile.converge_s: the compiled operator (child process) converges N forums;
- * 2. drift.*: deleted children are recreated (after kube-controller-manager settled);
+ * 1. reconcile.converge_s: the compiled operator (child process) converges N forums
+ *    (its VmRSS with 0 forums is sampled first, for memory.rss_mb_per_100_forums);
+ * 2. drift.recreate_*: deleted children are recreated (after kube-controller-manager settled);
  * 3. idle.writes_per_resync: one full resync of the converged forums;
- * 4. memory.rss_mb: the operator's VmRSS; the operator stops;
- * 5. webhook.*: autocannon against the operator's webhook and a bare node:https server;
- * 6. admission.added_*: dry-run creates through the apiserver, webhooks registered vs not;
- * 7. reconcile.floor_s: the same objects from a plain parallel client, no operator;
+ * 4. memory.rss_mb: the operator's VmRSS;
+ * 5. drift.during_resync_*: drift trials while a periodic resync is queued; the operator stops;
+ * 6. with --shards N: reconcile.sharded_*: N shard processes converge N forums again;
+ * 7. webhook.*: autocannon against the operator's webhook and a bare node:https server;
+ * 8. admission.added_*: dry-run creates through the apiserver, webhooks registered vs not;
+ * 9. reconcile.floor_s: the same objects from a plain parallel client, no operator;
  *    the control plane stops (it has no scheduler or nodes: pods stay Pending);
- * 8. reconcile.ready_s: on a second control plane that runs workloads (scheduler,
+ * 10. reconcile.ready_s: on a second control plane that runs workloads (scheduler,
  *    KWOK's simulated nodes), a fresh operator brings M forums to Ready.
  * Prints a table and writes `.bench/latest.json` (the issue's keys, flat and
  * dotted) and `.bench/latest.detail.json` (machine, raw samples, per-mode latencies).
  *
- * Usage: npm run bench [-- --instances N] [--drift-trials N] [--duration S] [--ready-instances M]
+ * Usage: npm run bench [-- --instances N] [--drift-trials N] [--duration S] [--shards N] [--admission-rounds N] [--ready-instances M]
  */
 import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -25,13 +28,15 @@ import { parseArgs } from "./args.js";
 import { ChildWatcher } from "./child-watcher.js";
 import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { measureDrift } from "./drift.js";
+import { measureDriftDuringResync } from "./drift-during-resync.js";
 import { measureIdle } from "./idle.js";
 import { measureReady } from "./ready.js";
-import { measureMemory } from "./memory.js";
+import { measureMemory, sampleRss } from "./memory.js";
 import { compileOperator, startOperator, type OperatorProcess } from "./operator-process.js";
 import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
 import { KEYS, rounded, table, writeJson, type Figures } from "./report.js";
 import { settle } from "./settle.js";
+import { measureSharded } from "./shards.js";
 import { round } from "./stats.js";
 import { measureWebhook } from "./webhook.js";
 import { startBenchWebhook, type BenchWebhook } from "./webhook-server.js";
@@ -57,7 +62,8 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   const { forums, keys } = planForums(instances, ns);
   await createSecrets(cluster, ns, forums);
   r.operator = await startOperator({ kubeconfigPath: cluster.plane.kubeconfigPath, namespace: ns, resyncPeriodS: RESYNC_PERIOD_S, logPath: join(OUT, "operator.log") });
-  step(`operator ready (pid ${r.operator.pid}); converging ${instances} forums (${keys.length} children)`);
+  const emptyRss = await sampleRss(r.operator);
+  step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
   const converge = await measureConverge(cluster, ns, forums, keys, CONVERGE_TIMEOUT_MS);
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
   detail.podsAfterConverge = await settle(cluster, ns);
@@ -69,20 +75,24 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   step(`idle: waiting for one full resync (period ${RESYNC_PERIOD_S} s)`);
   const idle = await measureIdle(r.operator, { instances, resyncPeriodS: RESYNC_PERIOD_S, quietMs: 3000 });
   detail.idleReconciles = idle.reconciles;
-  const memory = await measureMemory(r.operator);
+  const memory = await measureMemory(r.operator, instances, emptyRss);
+  step(`drift during a resync: ${driftTrials} trials`);
+  const during = await measureDriftDuringResync(cluster, r.watcher, r.operator, ns, { instances, trials: driftTrials, timeoutMs: 30_000, periodS: RESYNC_PERIOD_S });
+  detail.driftDuringResyncSamplesMs = during.samples.map((s) => round(s, 1));
+  detail.driftDuringResyncQueuedAtStart = during.queuedAtStart;
   r.watcher.stop();
   await r.operator.stop();
   r.operator = undefined;
-  return { "reconcile.converge_s": converge, ...drift.figures, ...idle.figures, ...memory };
+  return { "reconcile.converge_s": converge, ...drift.figures, ...idle.figures, ...memory, ...during.figures };
 }
 
-async function webhookPhase(r: Running, cluster: BenchCluster, durationS: number, detail: Record<string, unknown>): Promise<Partial<Figures>> {
+async function webhookPhase(r: Running, cluster: BenchCluster, durationS: number, admissionRounds: number, detail: Record<string, unknown>): Promise<Partial<Figures>> {
   const ns = await cluster.namespace("bench-webhook");
   r.webhook = await startBenchWebhook(cluster, join(OUT, "webhook.log"));
   step(`webhook: autocannon, ${durationS} s per run`);
   const webhook = await measureWebhook(r.webhook, ns, { durationS, connections: 10, scratchDir: OUT });
   step("admission: dry-run creates, webhooks registered vs unregistered");
-  const admission = await measureAdmission(cluster, r.webhook, ns, { rounds: 2, perRound: 100 });
+  const admission = await measureAdmission(cluster, r.webhook, ns, { rounds: admissionRounds, perRound: 100 });
   detail.admission = admission.detail;
   await r.webhook.close();
   r.webhook = undefined;
@@ -112,7 +122,12 @@ async function main(): Promise<void> {
     step("starting the local control plane");
     const cluster = (r.cluster = await startBenchCluster({ workloads: false }));
     const op = await operatorPhase(r, cluster, args.instances, args.driftTrials, detail);
-    const wh = await webhookPhase(r, cluster, args.durationS, detail);
+    let sharded: Partial<Figures> = {};
+    if (args.shards > 1) {
+      step(`sharded: ${args.shards} shard processes converge ${args.instances} forums`);
+      sharded = await measureSharded(cluster, { instances: args.instances, count: args.shards, resyncPeriodS: RESYNC_PERIOD_S, timeoutMs: CONVERGE_TIMEOUT_MS, outDir: OUT });
+    }
+    const wh = await webhookPhase(r, cluster, args.durationS, args.admissionRounds, detail);
     const floor = await floorPhase(cluster, args.instances);
     await cluster.stop();
     r.cluster = undefined;
@@ -120,13 +135,15 @@ async function main(): Promise<void> {
     const ready = await measureReady(args.readyInstances, join(OUT, "operator-ready.log"), CONVERGE_TIMEOUT_MS);
     step(`ready in ${round(ready["reconcile.ready_s"])} s`);
     const converge = op["reconcile.converge_s"] ?? NaN;
+    const shardedConverge = sharded["reconcile.sharded_converge_s"];
     const figures = rounded({
-      ...op, ...wh, ...ready,
+      ...op, ...wh, ...sharded, ...ready,
       "reconcile.instances": args.instances,
       "reconcile.floor_s": floor,
       "reconcile.ratio": converge / floor,
+      ...(shardedConverge === undefined ? {} : { "reconcile.sharded_ratio": shardedConverge / floor }),
     } as Figures);
-    const ordered = Object.fromEntries(KEYS.map((k) => [k, figures[k]]));
+    const ordered = Object.fromEntries(KEYS.filter((k) => figures[k] !== undefined).map((k) => [k, figures[k]]));
     writeJson(join(OUT, "latest.json"), ordered);
     writeJson(join(OUT, "latest.detail.json"), detail);
     step("done");

@@ -2,9 +2,11 @@
  * The reconciler process: informers on Discourse and every owned kind, a
  * keyed work queue, a periodic resync of every Discourse, an orphan-Secret
  * sweep, and optional leader election. Only the leader runs workers; every
- * instance keeps its caches warm so a follower takes over at once.
+ * instance keeps its caches warm so a follower takes over at once. With a
+ * shard, only that shard's keys are queued and the Lease is the shard's own.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "../src/kube/cluster-access.js";
 import { API_VERSION, KIND } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
@@ -17,12 +19,20 @@ import { objectKey } from "./informer/object-cache.js";
 import { childChanged, discourseChanged, ownerKeys } from "./informer/owner-key.js";
 import { LeaderElector } from "./leader/leader-elector.js";
 import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
+import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
+import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
 import { hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 import { BackupController } from "./backups/backup-controller.js";
 import { BACKUP_KIND } from "../src/api/backup-constants.js";
+
+/** The forums an object belongs to, for a shard's cache: a DiscourseBackup by spec.discourse, a child by ownerKeys. */
+function shardKeys(o: KubeObject): string[] {
+  const forum = o.kind === BACKUP_KIND ? (o.spec as { discourse?: unknown } | undefined)?.discourse : undefined;
+  return typeof forum === "string" ? [objectKey(o.metadata.namespace, forum)] : ownerKeys(o);
+}
 
 /**
  * Discourse objects reconciled at the same time by default. Measured on 2 cores
@@ -32,8 +42,12 @@ import { BACKUP_KIND } from "../src/api/backup-constants.js";
  */
 export const DEFAULT_CONCURRENCY = 4;
 
+/** The Lease of leader election (one per shard: see shardLeaseName). */
+export const DEFAULT_LEASE_NAME = "discourse-operator-reconciler";
+
 export interface ReconcilerOptions {
-  kc: KubeConfig;
+  /** The cluster: a ClusterAccess (what the CLI loads, without @kubernetes/client-node) or a library KubeConfig. */
+  kc: ClusterAccess | KubeConfig;
   /** Discourse objects reconciled at the same time. Defaults to DEFAULT_CONCURRENCY. */
   concurrency?: number;
   /** Every Discourse is reconciled this often (drift correction), in milliseconds. Defaults to 600000 (10 minutes). */
@@ -46,6 +60,8 @@ export interface ReconcilerOptions {
   logger?: Logger;
   /** Silent-watch restart threshold of the informers, in milliseconds (see Informer). */
   stallTimeoutMs?: number;
+  /** Reconcile only this shard's Discourse objects (see reconciler/shard/shard.ts); absent: all. Leader election then uses the shard's own Lease. */
+  shard?: Shard;
   /** How often backup schedules and retention are looked at, in milliseconds. Defaults to 10000. */
   backupTickMs?: number;
 }
@@ -69,7 +85,7 @@ export interface ReconcilerHandle {
 }
 
 class Controller {
-  readonly metrics = createMetrics();
+  readonly metrics = createMetrics(() => this.depth());
   readonly informers = new Map<string, Informer>();
   private readonly log: Logger;
   /** Reconciling, Events, the orphan sweep: fenced by the leader election when enabled. */
@@ -87,13 +103,16 @@ class Controller {
   private backups: BackupController | null = null;
 
   constructor(private readonly opts: ReconcilerOptions) {
-    this.log = (opts.logger ?? rootLogger).child({ component: "reconciler" });
+    const shard = opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {};
+    this.log = (opts.logger ?? rootLogger).child({ component: "reconciler", ...shard });
     const le = opts.leaderElection;
     if (le?.enabled) {
       const leaseMs = le.leaseDurationMs ?? 15_000;
       // The elector's own client: its Lease writes are not fenced, and no request outlives the renew deadline.
       const leaseClient = new KubeClient(opts.kc, { onWrite: (verb, kind) => this.metrics.writeRequests.inc({ verb, kind }), requestTimeoutMs: Math.floor((leaseMs * 2) / 3), calls: RECONCILER_API_CALLS });
-      this.elector = new LeaderElector(leaseClient, le, this.log);
+      // One Lease per shard: a standby of the same shard takes it over.
+      const leaseName = shardLeaseName(le.leaseName ?? DEFAULT_LEASE_NAME, opts.shard);
+      this.elector = new LeaderElector(leaseClient, { ...le, leaseName }, this.log);
     }
     this.client = new KubeClient(opts.kc, {
       onWrite: (verb, kind) => {
@@ -156,6 +175,7 @@ class Controller {
       logger: this.log,
       routeApiAvailable: this.routeApi,
       ...(this.opts.backupTickMs !== undefined ? { tickMs: this.opts.backupTickMs } : {}),
+      ...(this.opts.shard ? { ownsForum: (key: string) => ownsKey(this.opts.shard, key) } : {}),
     });
     this.backups = backups;
     this.informers.get(KIND)?.on(backups.onDiscourse);
@@ -164,13 +184,24 @@ class Controller {
   }
 
   private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
-    const inf = new Informer({ kc: this.opts.kc, client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs });
+    // A shard caches only its own forums' children (most of the memory); every Discourse is kept (hostname holders span shards).
+    const shard = this.opts.shard;
+    const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
+    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);
   }
 
-  private enqueue(key: string): void {
-    this.queue?.add(key);
+  /** Queues `key`: events (a user's change, drift of a child) at the default priority, the resync at LOW_PRIORITY. */
+  private enqueue(key: string, priority?: number): void {
+    if (ownsKey(this.opts.shard, key)) this.queue?.add(key, priority);
+  }
+
+  private depth(): { event: number; resync: number } {
+    const q = this.queue;
+    if (!q) return { event: 0, resync: 0 };
+    const resync = q.waitingAt(LOW_PRIORITY);
+    return { event: q.length - resync, resync };
   }
 
   /** Enqueues every cached Discourse that claims `hostname`. */
@@ -178,8 +209,9 @@ class Controller {
     for (const d of this.informers.get(KIND)?.cache.list() ?? []) if (hostnameOf(d) === hostname) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
+  /** Queues every Discourse at low priority: events that arrive meanwhile go first. */
   resyncNow(): void {
-    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name), LOW_PRIORITY);
     if (this.queue) this.backups?.resync();
   }
 
@@ -191,7 +223,7 @@ class Controller {
       onError: (key, _err, retryInMs) => this.log.debug({ key, retryInMs }, "reconcile will be retried"),
     });
     this.queue = queue;
-    queue.start((key) => this.reconcileKey(key));
+    queue.start((key, item) => this.reconcileKey(key, item));
     this.backups?.start();
     this.resyncNow();
     void this.sweepOrphans();
@@ -235,9 +267,11 @@ class Controller {
     };
   }
 
-  private async reconcileKey(key: string): Promise<void> {
+  private async reconcileKey(key: string, item: TakenKey): Promise<void> {
     const [namespace, name] = key.split("/");
-    const log = this.log.child({ namespace, name });
+    const cause = item.priority === LOW_PRIORITY ? "resync" : "event";
+    const log = this.log.child({ namespace, name, cause });
+    this.metrics.queueWait.observe({ cause }, item.waitedMs / 1000);
     const t0 = performance.now();
     const end = this.metrics.reconcileDuration.startTimer();
     try {
@@ -258,7 +292,7 @@ class Controller {
   /** Removes credentials Secrets whose Discourse never came to exist. Never throws. */
   async sweepOrphans(): Promise<void> {
     try {
-      const secrets = this.informers.get("Secret")?.cache.list() ?? [];
+      const secrets = (this.informers.get("Secret")?.cache.list() ?? []).filter((s) => ownerKeys(s).some((k) => ownsKey(this.opts.shard, k)));
       await removeOrphanSecrets(this.context(this.log), secrets, this.opts.orphanSecretGraceMs ?? 600_000);
     } catch (err) {
       this.log.warn({ err: describeError(err) }, "orphan Secret sweep failed");

@@ -28,7 +28,13 @@ export const DEFAULT_TICK_MS = 10_000;
 const BACKUP = "backup:";
 const FORUM = "forum:";
 
-export type BackupDeps = Omit<BackupContext, "enqueueForum" | "enqueueBackupAfter" | "logger"> & { logger: Logger; tickMs?: number; concurrency?: number };
+export type BackupDeps = Omit<BackupContext, "enqueueForum" | "enqueueBackupAfter" | "logger"> & {
+  logger: Logger;
+  tickMs?: number;
+  concurrency?: number;
+  /** Whether this process handles the forum `namespace/name` (its shard); all when absent. */
+  ownsForum?: (key: string) => boolean;
+};
 
 export class BackupController {
   private queue: WorkQueue | null = null;
@@ -39,11 +45,19 @@ export class BackupController {
     this.log = deps.logger.child({ controller: "backups" });
   }
 
+  private owns(key: string): boolean {
+    return this.deps.ownsForum?.(key) ?? true;
+  }
+
+  private addForum(key: string): void {
+    if (this.owns(key)) this.queue?.add(FORUM + key);
+  }
+
   private context(): BackupContext {
     return {
       ...this.deps,
       logger: this.log,
-      enqueueForum: (key) => this.queue?.add(FORUM + key),
+      enqueueForum: (key) => this.addForum(key),
       enqueueBackupAfter: (key, ms) => this.queue?.addAfter(BACKUP + key, ms),
     };
   }
@@ -54,13 +68,13 @@ export class BackupController {
     this.queue?.add(BACKUP + objectKey(ns, obj.metadata.name));
     const forum = (obj as unknown as DiscourseBackup).spec?.discourse;
     const phase = (o?: KubeObject): unknown => (o?.status as { phase?: unknown } | undefined)?.phase;
-    if (forum && (event !== "update" || phase(obj) !== phase(old))) this.queue?.add(FORUM + objectKey(ns, forum));
+    if (forum && (event !== "update" || phase(obj) !== phase(old))) this.addForum(objectKey(ns, forum));
   };
 
   /** Handler for the Discourse informer: its schedule, and backups waiting for its deletion. */
   onDiscourse = (_event: InformerEvent, obj: KubeObject): void => {
     const ns = obj.metadata.namespace;
-    this.queue?.add(FORUM + objectKey(ns, obj.metadata.name));
+    this.addForum(objectKey(ns, obj.metadata.name));
     if (obj.metadata.deletionTimestamp || _event === "delete") this.enqueueDeletingBackups(ns, obj.metadata.name);
   };
 
@@ -76,7 +90,7 @@ export class BackupController {
     if (obj.metadata.labels?.[LABEL_COMPONENT] !== COMPONENTS.backup) return;
     const forum = obj.metadata.name.replace(/-backups$/, "");
     this.enqueueDeletingBackups(obj.metadata.namespace, forum);
-    this.queue?.add(FORUM + objectKey(obj.metadata.namespace, forum));
+    this.addForum(objectKey(obj.metadata.namespace, forum));
   };
 
   private enqueueDeletingBackups(namespace: string | undefined, forum: string): void {
@@ -88,18 +102,18 @@ export class BackupController {
   /** Queues every backup and every forum (start, resync). */
   resync(): void {
     for (const b of this.deps.backups.list()) this.queue?.add(BACKUP + objectKey(b.metadata.namespace, b.metadata.name));
-    for (const d of this.deps.discourses.list()) this.queue?.add(FORUM + objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.deps.discourses.list()) this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
   /** Queues the forums with a Scheduled backup due or too many completed backups (in memory, no request). */
   tick(now: Date = new Date()): void {
     for (const d of this.deps.discourses.list()) {
-      if (d.metadata.deletionTimestamp) continue;
+      if (d.metadata.deletionTimestamp || !this.owns(objectKey(d.metadata.namespace, d.metadata.name))) continue;
       const spec = (d.spec ?? {}) as DiscourseSpec;
       const backups = backupsOf(d.metadata.name, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[]);
       const due = dueScheduledBackup(d.metadata.name, spec.backup?.schedule, d.metadata.creationTimestamp, backups, now);
       if (due || backupsBeyondRetention(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION).length > 0) {
-        this.queue?.add(FORUM + objectKey(d.metadata.namespace, d.metadata.name));
+        this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
       }
     }
   }

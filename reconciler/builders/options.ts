@@ -46,14 +46,6 @@ export interface BuildOptions {
 }
 
 /**
- * The image of web and sidekiq: `spec.image` of the Discourse they are built from, which
- * index.ts gives them with the served code in place of the spec's (ServedCode).
- */
-export function appImage(obj: DefaultedDiscourse, _opts: BuildOptions): string {
-  return obj.spec.image;
-}
-
-/**
  * Rollout of pods that mount the uploads volume. A ReadWriteOnce volume attaches to one
  * node, so a surge pod on another node could never start: `Recreate`. With
  * ReadWriteMany, roll one extra pod at a time and never go below the wanted count.

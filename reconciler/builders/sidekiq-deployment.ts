@@ -15,7 +15,7 @@ import { buildDiscoursePodTemplate, LOGS_TO_STDOUT_SCRIPT } from "./discourse-po
 import { buildEnvConfigMap, configHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { sidekiqName } from "./names.js";
-import { appImage, type BuildOptions, uploadsStrategy } from "./options.js";
+import { type BuildOptions, uploadsStrategy } from "./options.js";
 import { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
 
 /** Discourse's queues and their weights, in lib/demon/sidekiq.rb's order. */
@@ -51,14 +51,14 @@ export function sidekiqCommand(): string[] {
 /**
  * The sidekiq Deployment: `spec.sidekiq.replicas` pods, none when `spec.replicas` is 0
  * (maintenance stops the forum, API.md), resources `spec.resources.sidekiq`,
- * resources `spec.resources.sidekiq`, image `opts.appImage ?? spec.image`. No HTTP
+ * resources `spec.resources.sidekiq`, image `spec.image`. No HTTP
  * endpoint, so no probes: a crashed sidekiq exits and is restarted. Its grace period covers
  * sidekiq's `-t 5` plus the 5 s upstream adds (lib/demon/sidekiq.rb `stop_timeout`).
  */
 export function buildSidekiqDeployment(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Deployment {
   const template = buildDiscoursePodTemplate(obj, {
     component: COMPONENTS.sidekiq,
-    image: appImage(obj, opts),
+    image: obj.spec.image,
     uploads: true,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     build: opts,

@@ -17,7 +17,7 @@ import { buildDiscoursePodTemplate, LOGS_TO_STDOUT_SCRIPT } from "./discourse-po
 import { buildEnvConfigMap, configHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { webName } from "./names.js";
-import { appImage, type BuildOptions, uploadsStrategy } from "./options.js";
+import { type BuildOptions, uploadsStrategy } from "./options.js";
 
 /** Port of the app server in the web pods. */
 export const WEB_PORT = 3000;
@@ -49,7 +49,8 @@ function statusProbe(periodSeconds: number, failureThreshold: number): V1Probe {
 }
 
 /**
- * The web Deployment: `spec.replicas` pods of `opts.appImage ?? spec.image`, resources
+ * The web Deployment: `spec.replicas` pods of `spec.image` (index.ts passes the Discourse
+ * with the code web may run, options.ts ServedCode), resources
  * `spec.resources.web`. Startup probe allows STARTUP_BUDGET_SECONDS of boot after the
  * assets init container; readiness and liveness both GET /srv/status. `replicas: 0` gives 0. The pod template carries the config hash so a settings change
  * rolls the pods.
@@ -57,7 +58,7 @@ function statusProbe(periodSeconds: number, failureThreshold: number): V1Probe {
 export function buildWebDeployment(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1Deployment {
   const template = buildDiscoursePodTemplate(obj, {
     component: COMPONENTS.web,
-    image: appImage(obj, opts),
+    image: obj.spec.image,
     uploads: true,
     annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
     build: opts,

@@ -4,18 +4,19 @@
  * write (POST, PUT, PATCH, DELETE) is counted, so "an unchanged forum costs
  * zero write requests" can be measured.
  *
- * Every request has a deadline at which its socket is destroyed
- * (src/kube/deadline-http.ts). A client built with a `fence` (the leader
+ * Requests go through src/kube/api-transport.ts (plain node:http(s), no
+ * @kubernetes/client-node at runtime). Every request has a deadline at which
+ * its socket is destroyed. A client built with a `fence` (the leader
  * election's) asks it before every write and sends nothing when this process
  * is no longer the leader; every request of such a client is cancelled when the
  * leadership term it started in ends.
  */
+import type { KubeConfig } from "@kubernetes/client-node";
 import { apiErrorCode } from "../../src/kube/errors.js";
-import { ApiException, HttpMethod, KubernetesObjectApi, PatchStrategy, type KubeConfig } from "@kubernetes/client-node";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
-import type { DeadlineOptions } from "../../src/kube/deadline-http.js";
+import { ApiTransport, type DeadlineOptions, type Query, type WatchHandler } from "../../src/kube/api-transport.js";
+import { accessFromKubeConfig, type ClusterAccess } from "../../src/kube/cluster-access.js";
 import { allows, UndeclaredCallError, type ApiCall, type Verb } from "./api-calls.js";
-import { makeKeepAliveClient } from "../../src/kube/keep-alive.js";
 import { resourcePath, resourceType } from "./resources.js";
 
 /** A Kubernetes object as JSON. */
@@ -89,20 +90,12 @@ export interface KubeClientOptions {
   calls?: readonly ApiCall[];
 }
 
-type Query = Record<string, string | undefined>;
-
-class RawApi extends KubernetesObjectApi {
-  async send(method: HttpMethod, path: string, query: Query, body?: unknown, contentType?: string): Promise<unknown> {
-    const ctx = this.configuration.baseServer.makeRequestContext(path, method);
-    ctx.setHeaderParam("Accept", "application/json");
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) ctx.setQueryParam(k, v);
-    if (body !== undefined) {
-      ctx.setHeaderParam("Content-Type", contentType ?? "application/json");
-      ctx.setBody(JSON.stringify(body));
-    }
-    return this.requestPromise(ctx, "any");
-  }
-}
+/** Content types of the PATCH strategies (https://kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply). */
+const PATCH = {
+  apply: "application/apply-patch+yaml",
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+} as const;
 
 /** HTTP status of a failed request, or undefined for other errors. */
 export function statusCode(err: unknown): number | undefined {
@@ -111,22 +104,23 @@ export function statusCode(err: unknown): number | undefined {
 
 /** A short, secret-free description of a failed request. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiException) {
+  if (typeof err === "object" && err !== null && "body" in err && typeof apiErrorCode(err) === "number") {
     const body: unknown = err.body;
     const msg = typeof body === "string" ? body : ((body as { message?: string } | undefined)?.message ?? "");
-    return `HTTP ${err.code}: ${msg}`.slice(0, 500);
+    return `HTTP ${apiErrorCode(err)}: ${msg}`.slice(0, 500);
   }
   return err instanceof Error ? err.message : String(err);
 }
 
 /** See the file comment. */
 export class KubeClient {
-  private readonly api: RawApi;
+  private readonly api: ApiTransport;
   private readonly onWrite: WriteObserver;
   private readonly fence: WriteFence | undefined;
   private readonly calls: readonly ApiCall[] | undefined;
 
-  constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
+  /** @param cluster - a ClusterAccess (src/kube/cluster-access.ts), or a library KubeConfig (tests, the webhook's process). */
+  constructor(cluster: ClusterAccess | KubeConfig, opts: KubeClientOptions = {}) {
     this.onWrite = opts.onWrite ?? (() => undefined);
     this.fence = opts.fence;
     this.calls = opts.calls;
@@ -134,7 +128,7 @@ export class KubeClient {
       ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}),
       ...(opts.fence ? { signal: () => opts.fence?.termSignal() } : {}),
     };
-    this.api = makeKeepAliveClient(kc, RawApi, deadlines);
+    this.api = new ApiTransport("prepare" in cluster ? cluster : accessFromKubeConfig(cluster), deadlines);
   }
 
   /** @throws UndeclaredCallError when this client has a table of calls and `verb` on the kind is not in it. */
@@ -152,7 +146,7 @@ export class KubeClient {
   async get(ref: ObjectRef): Promise<KubeObject | null> {
     this.permit("get", ref.apiVersion, ref.kind);
     try {
-      return (await this.api.send(HttpMethod.GET, this.path(ref), {})) as KubeObject;
+      return (await this.api.request("GET", this.path(ref), {})) as KubeObject;
     } catch (err) {
       if (statusCode(err) === 404) return null;
       throw err;
@@ -162,7 +156,7 @@ export class KubeClient {
   /** Whether the server serves `groupVersion` (e.g. `route.openshift.io/v1`). */
   async serves(groupVersion: string): Promise<boolean> {
     try {
-      await this.api.send(HttpMethod.GET, `/apis/${groupVersion}`, {});
+      await this.api.request("GET", `/apis/${groupVersion}`, {});
       return true;
     } catch (err) {
       if (statusCode(err) === 404) return false;
@@ -174,7 +168,7 @@ export class KubeClient {
   async list(apiVersion: string, kind: string, query: { namespace?: string; labelSelector?: string; continue?: string; limit?: number }): Promise<ListResult & { continue?: string }> {
     this.permit("list", apiVersion, kind);
     const t = resourceType(apiVersion, kind);
-    const res = (await this.api.send(HttpMethod.GET, resourcePath(t, query.namespace), {
+    const res = (await this.api.request("GET", resourcePath(t, query.namespace), {
       labelSelector: query.labelSelector,
       continue: query.continue,
       limit: query.limit === undefined ? undefined : String(query.limit),
@@ -188,33 +182,33 @@ export class KubeClient {
     // A server-side apply of an absent object creates it, which is authorized as create too.
     this.permit("patch", obj.apiVersion, obj.kind, subresource);
     if (!subresource) this.permit("create", obj.apiVersion, obj.kind);
-    return this.write(HttpMethod.PATCH, obj, { fieldManager: FIELD_MANAGER, force: "true" }, obj, PatchStrategy.ServerSideApply, subresource);
+    return this.write("PATCH", obj, { fieldManager: FIELD_MANAGER, force: "true" }, obj, PATCH.apply, subresource);
   }
 
   /** JSON merge patch (RFC 7386) of `ref`. */
   async mergePatch(ref: ObjectRef, patch: unknown, subresource?: string): Promise<KubeObject> {
     this.permit("patch", ref.apiVersion, ref.kind, subresource);
-    return this.write(HttpMethod.PATCH, ref, { fieldManager: FIELD_MANAGER }, patch, PatchStrategy.MergePatch, subresource);
+    return this.write("PATCH", ref, { fieldManager: FIELD_MANAGER }, patch, PATCH.merge, subresource);
   }
 
   /** JSON patch (RFC 6902) of `ref`; a failing `test` operation throws HTTP 422. */
   async jsonPatch(ref: ObjectRef, ops: unknown[], subresource?: string): Promise<KubeObject> {
     this.permit("patch", ref.apiVersion, ref.kind, subresource);
-    return this.write(HttpMethod.PATCH, ref, { fieldManager: FIELD_MANAGER }, ops, PatchStrategy.JsonPatch, subresource);
+    return this.write("PATCH", ref, { fieldManager: FIELD_MANAGER }, ops, PATCH.json, subresource);
   }
 
-  /** POST of a new object. @throws ApiException 409 when it exists. */
+  /** POST of a new object. @throws ApiError 409 when it exists. */
   async create(obj: KubeObject): Promise<KubeObject> {
     this.permit("create", obj.apiVersion, obj.kind);
     const t = resourceType(obj.apiVersion, obj.kind);
     this.beforeWrite("POST", obj.kind, obj.metadata.name);
-    return (await this.api.send(HttpMethod.POST, resourcePath(t, obj.metadata.namespace), { fieldManager: FIELD_MANAGER }, obj)) as KubeObject;
+    return (await this.api.request("POST", resourcePath(t, obj.metadata.namespace), { fieldManager: FIELD_MANAGER }, obj)) as KubeObject;
   }
 
   /** PUT of `obj` (optimistic concurrency through metadata.resourceVersion). */
   async replace(obj: KubeObject): Promise<KubeObject> {
     this.permit("update", obj.apiVersion, obj.kind);
-    return this.write(HttpMethod.PUT, obj, { fieldManager: FIELD_MANAGER }, obj);
+    return this.write("PUT", obj, { fieldManager: FIELD_MANAGER }, obj);
   }
 
   /**
@@ -225,7 +219,7 @@ export class KubeClient {
     this.permit("delete", ref.apiVersion, ref.kind);
     const body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(uid ? { preconditions: { uid } } : {}) };
     try {
-      await this.write(HttpMethod.DELETE, ref, {}, body);
+      await this.write("DELETE", ref, {}, body);
       return true;
     } catch (err) {
       if (statusCode(err) === 404) return false;
@@ -233,9 +227,17 @@ export class KubeClient {
     }
   }
 
-  private async write(method: HttpMethod, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {
+  /**
+   * Watches a collection (see ApiTransport.watch); no deadline, cancelled with the fence's term like every request.
+   * @returns a controller whose `abort()` ends the watch.
+   */
+  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
+    return this.api.watch(path, query, onEvent, onDone);
+  }
+
+  private async write(method: string, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {
     this.beforeWrite(method, ref.kind, "metadata" in ref ? ref.metadata.name : ref.name);
-    return (await this.api.send(method, this.path(ref, sub), query, body, contentType)) as KubeObject;
+    return (await this.api.request(method, this.path(ref, sub), query, body, contentType)) as KubeObject;
   }
 
   private path(ref: ObjectRef | KubeObject, sub?: string): string {

@@ -15,7 +15,6 @@
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
  *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
  */
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { resourcePath, resourceType } from "../client/resources.js";
@@ -27,13 +26,19 @@ export type InformerEvent = "add" | "update" | "delete";
 export type InformerHandler = (event: InformerEvent, obj: KubeObject, old?: KubeObject) => void;
 
 export interface InformerOptions {
-  kc: KubeConfig;
+  /** Lists and watches (its watch is a plain HTTP stream, src/kube/api-transport.ts). */
   client: KubeClient;
   apiVersion: string;
   kind: string;
   /** Watch one namespace; absent: all namespaces. */
   namespace?: string;
   labelSelector?: string;
+  /**
+   * Objects for which it returns false are neither cached nor handed to handlers (a
+   * shard keeps only its own forums' children: reconciler/shard/shard.ts). An object
+   * that stops being kept is handled as deleted. Absent: every object is kept.
+   */
+  keep?: (obj: KubeObject) => boolean;
   logger: Logger;
   /** A watch silent (no event, no bookmark) this long is restarted. Defaults to 150000 (the server ends a watch within 120 s). */
   stallTimeoutMs?: number;
@@ -108,9 +113,8 @@ export class Informer {
     while (!this.stopped) {
       try {
         if (!this.resourceVersion) await this.relist();
+        // The backoffs are reset by a watch line (handleLine), not by a watch that merely ended.
         await this.watchOnce();
-        this.backoff.forget("w");
-        this.backoff.forget("gone");
       } catch (err) {
         if (this.stopped) break;
         if (isGone(err)) {
@@ -154,7 +158,7 @@ export class Informer {
         limit: 500,
         continue: cont,
       });
-      for (const item of page.items) items.push(stripForCache(item));
+      for (const item of page.items) if (this.keeps(item)) items.push(stripForCache(item));
       cont = page.continue;
       rv = page.resourceVersion;
     } while (cont);
@@ -189,15 +193,23 @@ export class Informer {
       throw new Error(`watch error: ${obj.message ?? "unknown"}`);
     }
     if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+    // The watch works: later failures start their backoff from the beginning again.
+    this.backoff.forget("w");
+    this.backoff.forget("gone");
     if (line.type === "BOOKMARK") return;
     const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
-    if (line.type === "DELETED") {
+    if (line.type === "DELETED" || !this.keeps(full)) {
+      if (line.type !== "DELETED" && !this.cache.get(obj.metadata.namespace, obj.metadata.name)) return;
       this.cache.delete(obj.metadata.namespace, obj.metadata.name);
       this.emit("delete", full);
       return;
     }
     const old = this.cache.set(full);
     this.emit(old ? "update" : "add", full, old);
+  }
+
+  private keeps(obj: KubeObject): boolean {
+    return this.opts.keep ? this.opts.keep(obj) : true;
   }
 
   /** Runs one watch until the server ends it, it fails, stalls or the informer stops. */
@@ -208,9 +220,9 @@ export class Informer {
     const min = this.opts.watchTimeoutSeconds ?? 60;
     const query = {
       resourceVersion: this.resourceVersion,
-      allowWatchBookmarks: true,
+      allowWatchBookmarks: "true",
       labelSelector: this.opts.labelSelector,
-      timeoutSeconds: min + Math.floor(Math.random() * min),
+      timeoutSeconds: String(min + Math.floor(Math.random() * min)),
     };
     const stallMs = this.opts.stallTimeoutMs ?? 150_000;
     await new Promise<void>((resolve, reject) => {
@@ -245,8 +257,8 @@ export class Informer {
           finish(err);
         }
       };
-      new Watch(this.opts.kc)
-        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err: unknown) => finish(err ?? undefined))
+      this.opts.client
+        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err) => finish(err))
         .then((c) => {
           controller = c;
           if (finished) c.abort();

@@ -1,31 +1,36 @@
 /**
- * A keyed work queue with the guarantees of client-go's workqueue
+ * A keyed priority work queue with the guarantees of client-go's workqueue
  * (k8s.io/client-go/util/workqueue): a key waiting in the queue is held once
  * however often it is added; one key is never processed by two workers at
  * once (a key added while it is processed runs again afterwards); a key whose
  * handler throws is retried after a per-key exponential backoff, forgotten on
  * success; `shutdown()` stops taking work and waits for the work in flight.
+ * Keys carry a priority, as in controller-runtime's priority queue: higher
+ * first, a key added again at a higher priority is promoted, and waiting
+ * lower-priority keys age so they are never starved (see `PriorityBuckets`).
  */
+import { DEFAULT_PRIORITY, PriorityBuckets, type AgingOptions, type TakenKey } from "./priority-buckets.js";
 import { ExponentialBackoff, type BackoffOptions } from "./rate-limiter.js";
 
-/** Processes one key; throwing (or rejecting) schedules a retry with backoff. */
-export type KeyHandler = (key: string) => Promise<void>;
+/** Processes one key; throwing (or rejecting) schedules a retry with backoff (at the same priority). */
+export type KeyHandler = (key: string, item: TakenKey) => Promise<void>;
 
 export interface WorkQueueOptions {
   /** Number of keys processed at the same time. Defaults to 1. */
   concurrency?: number;
   backoff?: BackoffOptions;
+  aging?: AgingOptions;
   /** Called when the handler fails, with the delay before the retry in milliseconds. */
   onError?: (key: string, err: unknown, retryInMs: number) => void;
 }
 
-/** See the file comment. Create it, `start(handler)`, then `add(key)`. */
+/** See the file comment. Create it, `start(handler)`, then `add(key, priority?)`. */
 export class WorkQueue {
-  private readonly waiting = new Set<string>();
-  private readonly order: string[] = [];
+  private readonly waiting: PriorityBuckets;
   private readonly processing = new Set<string>();
-  private readonly dirtyWhileProcessing = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Keys added while processed, with the highest priority they were added with. */
+  private readonly dirtyWhileProcessing = new Map<string, number>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; priority: number }>();
   private readonly backoff: ExponentialBackoff;
   private readonly concurrency: number;
   private readonly inFlight = new Set<Promise<void>>();
@@ -35,6 +40,7 @@ export class WorkQueue {
   constructor(private readonly opts: WorkQueueOptions = {}) {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.backoff = new ExponentialBackoff(opts.backoff);
+    this.waiting = new PriorityBuckets(opts.aging);
   }
 
   /** Starts processing with `handler`. Keys added before are processed now. */
@@ -43,38 +49,45 @@ export class WorkQueue {
     this.pump();
   }
 
-  /** Adds `key` now. A key already waiting is not added twice. */
-  add(key: string): void {
+  /**
+   * Adds `key` now at `priority` (higher runs first; DEFAULT_PRIORITY when absent).
+   * A key already waiting is not added twice; it is promoted when `priority` is higher.
+   */
+  add(key: string, priority = DEFAULT_PRIORITY): void {
     if (this.stopped) return;
-    const timer = this.timers.get(key);
-    if (timer) {
-      clearTimeout(timer);
+    const pending = this.timers.get(key);
+    if (pending) {
+      clearTimeout(pending.timer);
       this.timers.delete(key);
+      priority = Math.max(priority, pending.priority);
     }
     if (this.processing.has(key)) {
-      this.dirtyWhileProcessing.add(key);
+      this.dirtyWhileProcessing.set(key, Math.max(priority, this.dirtyWhileProcessing.get(key) ?? priority));
       return;
     }
-    if (this.waiting.has(key)) return;
-    this.waiting.add(key);
-    this.order.push(key);
+    this.waiting.add(key, priority);
     this.pump();
   }
 
-  /** Adds `key` after `delayMs` milliseconds (an earlier `add` wins). */
-  addAfter(key: string, delayMs: number): void {
+  /** Adds `key` at `priority` after `delayMs` milliseconds (an earlier `add` wins). */
+  addAfter(key: string, delayMs: number, priority = DEFAULT_PRIORITY): void {
     if (this.stopped || this.timers.has(key) || this.waiting.has(key)) return;
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      this.add(key);
+      this.add(key, priority);
     }, delayMs);
     timer.unref();
-    this.timers.set(key, timer);
+    this.timers.set(key, { timer, priority });
   }
 
   /** Keys waiting (not counting those in flight or waiting for a backoff). */
   get length(): number {
-    return this.order.length;
+    return this.waiting.size;
+  }
+
+  /** Keys waiting at `priority`. */
+  waitingAt(priority: number): number {
+    return this.waiting.count(priority);
   }
 
   /** Keys being processed now. */
@@ -93,28 +106,28 @@ export class WorkQueue {
    */
   async shutdown(drain = true): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     this.waiting.clear();
-    this.order.length = 0;
     if (drain) await Promise.allSettled([...this.inFlight]);
   }
 
   private pump(): void {
-    while (!this.stopped && this.handler && this.processing.size < this.concurrency && this.order.length > 0) {
-      const key = this.order.shift() as string;
-      this.waiting.delete(key);
-      this.processing.add(key);
-      const run = this.run(this.handler, key);
+    while (!this.stopped && this.handler && this.processing.size < this.concurrency) {
+      const item = this.waiting.take();
+      if (!item) return;
+      this.processing.add(item.key);
+      const run = this.run(this.handler, item);
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));
     }
   }
 
-  private async run(handler: KeyHandler, key: string): Promise<void> {
+  private async run(handler: KeyHandler, item: TakenKey): Promise<void> {
+    const { key } = item;
     let retryInMs: number | null = null;
     try {
-      await handler(key);
+      await handler(key, item);
       this.backoff.forget(key);
     } catch (err) {
       retryInMs = this.backoff.when(key);
@@ -122,8 +135,11 @@ export class WorkQueue {
     }
     this.processing.delete(key);
     // A key added while it was processed runs again now (a newer event wins over the backoff).
-    if (this.dirtyWhileProcessing.delete(key)) this.add(key);
-    else if (retryInMs !== null) this.addAfter(key, retryInMs);
+    const dirty = this.dirtyWhileProcessing.get(key);
+    if (dirty !== undefined) {
+      this.dirtyWhileProcessing.delete(key);
+      this.add(key, dirty);
+    } else if (retryInMs !== null) this.addAfter(key, retryInMs, item.priority);
     this.pump();
   }
 }

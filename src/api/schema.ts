@@ -110,7 +110,10 @@ const ResourceRequirements = (
         `Compute resources of the ${component} containers ` +
         "(https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/). " +
         "Defaults by spec.category: personal requests 250m CPU and 1Gi memory (limit 2Gi), " +
-        "test 500m/1536Mi (limit 3Gi), official 1 CPU/2Gi (limit 2 CPU/4Gi); sidekiq gets half the memory.",
+        "test 500m/1536Mi (limit 3Gi), official 1 CPU/2Gi (limit 2 CPU/4Gi); sidekiq gets half the memory. " +
+        "A defaulted value follows later changes of spec.category until you set it (the defaulted entries are " +
+        "listed in the annotation discourse.cern/defaulted-resources). Resource names: cpu, memory, " +
+        "ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource; quantities not negative.",
     },
   );
 
@@ -140,7 +143,7 @@ export const DatabaseSpec = Type.Object(
     host: Type.Optional(
       Type.String({
         description:
-          "Host of an external PostgreSQL server. Empty: the operator runs a PostgreSQL StatefulSet for this " +
+          "Host name or IP address of an external PostgreSQL server (no scheme, port or path). Empty: the operator runs a PostgreSQL StatefulSet for this " +
           "instance (managed). Switching between managed and external is rejected. Defaults to empty (managed).",
       }),
     ),
@@ -174,7 +177,8 @@ export const DatabaseSpec = Type.Object(
     credentialsSecret: Type.Optional(
       ObjectName(
         "Secret (kubernetes.io/basic-auth) with keys username, password, host, port, dbname and uri; " +
-          "generated on create when missing. Defaults to <metadata.name>-db-credentials.",
+          "generated when missing; immutable while the database is managed; never a Secret the operator made " +
+          "for another forum. Defaults to <metadata.name>-db-credentials.",
       ),
     ),
     adminSecret: Type.Optional(
@@ -192,7 +196,9 @@ export const DatabaseSpec = Type.Object(
     version: Type.Optional(Type.String({
       enum: [...POSTGRES_VERSIONS],
       default: DEFAULT_POSTGRES_VERSION,
-      description: `Managed database only: PostgreSQL major version, 15 to 18. Defaults to ${DEFAULT_POSTGRES_VERSION}.`,
+      description:
+        "Managed database only: PostgreSQL major version, 15 to 18; immutable while managed (a major upgrade goes " +
+        `through a backup and a restore). Defaults to ${DEFAULT_POSTGRES_VERSION}.`,
     })),
     image: Type.Optional(
       Type.String({
@@ -279,8 +285,8 @@ export const IngressSpec = Type.Object(
 export const PluginSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: "^[a-z0-9][a-z0-9_-]*$", description: "Plugin name; unique within spec.plugins." }),
-    repository: Type.String({ pattern: "^https://", maxLength: 2048, description: "https:// git URL of the plugin." }),
-    ref: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Git branch, tag or commit. Defaults to the repository's default branch." })),
+    repository: Type.String({ pattern: "^https://", maxLength: 2048, description: "https:// git URL of the plugin, without user or password in it." }),
+    ref: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "Git branch, tag or commit (a valid git ref name, never starting with '-'). Defaults to the repository's default branch." })),
   },
   { description: "A Discourse plugin, installed from git." },
 );
@@ -382,7 +388,7 @@ export const DiscourseSpec = Type.Object(
       pattern: HOSTNAME_PATTERN,
       description:
         "Public host name of the forum (DISCOURSE_HOSTNAME): a lower-case DNS subdomain with at least one dot, " +
-        "unique across all Discourse objects in the cluster.",
+        "not an IP address, unique across all Discourse objects in the cluster.",
     }),
     version: Type.Optional(Type.String({
       minLength: 1,
@@ -427,7 +433,7 @@ export const DiscourseSpec = Type.Object(
               accessMode: Type.Optional(
                 Type.Union([Type.Literal("ReadWriteOnce"), Type.Literal("ReadWriteMany")], {
                   description:
-                    "Access mode of the uploads volume. ReadWriteOnce with several replicas gets a warning. " +
+                    "Access mode of the uploads volume; immutable. ReadWriteOnce with several replicas gets a warning. " +
                     "Defaults to ReadWriteMany when spec.replicas > 1, else ReadWriteOnce.",
                 }),
               ),

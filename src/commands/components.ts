@@ -2,12 +2,14 @@
  * Starting the operator's two components from CLI options; shared by the
  * `webhook`, `reconciler` and `run` commands.
  */
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { ReconcilerHandle } from "../../reconciler/controller.js";
+import type { Shard } from "../../reconciler/shard/shard.js";
 import type { CallerPolicy } from "../../webhooks/server/callers.js";
+import type { ClusterAccess } from "../kube/cluster-access.js";
 import type { RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
 import { startProbeServer } from "../http/probe-server.js";
@@ -51,7 +53,8 @@ export function callerPolicy(flags: WebhookFlags, fallback?: CallerPolicy): Call
  */
 export async function startWebhookComponent(kc: KubeConfig, flags: WebhookFlags, fallbackCallers?: CallerPolicy): Promise<RunningWebhook> {
   // Loaded here, not at the top: a reconciler process never loads the webhook stack.
-  const [{ FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
+  const [{ CoreV1Api }, { FolderCertificateStore, DEFAULT_CERT_DIR }, { SecretCertificateStore }, { serviceDnsNames }, { urlEndpoint }, { runWebhook }] = await Promise.all([
+    import("@kubernetes/client-node"),
     import("../../certs/folder-store.js"),
     import("../../certs/secret-store.js"),
     import("../../certs/dns-names.js"),
@@ -82,10 +85,11 @@ export interface ReconcilerFlags {
   resyncPeriod: number;
   orphanSecretGrace: number;
   namespace?: string;
+  shard?: Shard;
 }
 
-/** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace. */
-export async function startReconcilerComponent(kc: KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
+/** Starts the reconciler; with --leader-elect it competes for a Lease in the pod's namespace (its shard's Lease with --shard). */
+export async function startReconcilerComponent(kc: ClusterAccess | KubeConfig, flags: ReconcilerFlags): Promise<ReconcilerHandle> {
   const { startReconciler } = await import("../../reconciler/controller.js");
   const handle = await startReconciler({
     kc,
@@ -93,6 +97,7 @@ export async function startReconcilerComponent(kc: KubeConfig, flags: Reconciler
     resyncPeriodMs: flags.resyncPeriod,
     orphanSecretGraceMs: flags.orphanSecretGrace,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
     leaderElection: {
       enabled: flags.leaderElect,
       namespace: podNamespace(OPERATOR_NAMESPACE),

@@ -31,7 +31,7 @@ export function installCommand(): Command {
           import("../kube/install.js"),
           import("../manifests/webhook-files.js"),
         ]);
-      const kc = kubeConfigFrom(opts);
+      const kc = await kubeConfigFrom(opts);
       await installCrd(kc);
       console.log("customresourcedefinition discourses.discourse.cern installed (Established)");
       if (opts.crdOnly) return;

@@ -1,7 +1,8 @@
 /** Option parsing shared by the subcommands. */
 import { InvalidArgumentError } from "commander";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { loadKubeConfig } from "../kube/config.js";
+import type { ClusterAccess } from "../kube/cluster-access.js";
+import { parseShard, type Shard } from "../../reconciler/shard/shard.js";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -48,6 +49,25 @@ export function podNamespace(fallback: string): string {
 }
 
 /** The kubeconfig from --kubeconfig, or the default rules (KUBECONFIG, ~/.kube/config, in-cluster). */
-export function kubeConfigFrom(opts: { kubeconfig?: string }): KubeConfig {
+export async function kubeConfigFrom(opts: { kubeconfig?: string }): Promise<KubeConfig> {
+  const { loadKubeConfig } = await import("../kube/config.js");
   return loadKubeConfig(opts.kubeconfig);
+}
+
+/**
+ * The cluster from --kubeconfig or the default rules, without loading
+ * @kubernetes/client-node for the common kubeconfigs (src/kube/cluster-access.ts).
+ */
+export async function clusterAccessFrom(opts: { kubeconfig?: string }): Promise<ClusterAccess> {
+  const { loadClusterAccess } = await import("../kube/cluster-access.js");
+  return loadClusterAccess(opts.kubeconfig);
+}
+
+/** Parses `--shard <index>/<count>` (see reconciler/shard/shard.ts). */
+export function parseShardOption(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
 }

@@ -2,7 +2,8 @@
 import { Command, Option } from "commander";
 import { DEFAULT_CONCURRENCY } from "../../reconciler/controller.js";
 import { onShutdown, startProbes, startReconcilerComponent } from "./components.js";
-import { kubeConfigFrom, parseDuration, parsePositive } from "./options.js";
+import type { Shard } from "../../reconciler/shard/shard.js";
+import { clusterAccessFrom, parseDuration, parsePositive, parseShardOption } from "./options.js";
 
 export interface ReconcilerCliOptions {
   kubeconfig?: string;
@@ -11,6 +12,7 @@ export interface ReconcilerCliOptions {
   resyncPeriod: number;
   orphanSecretGrace: number;
   namespace?: string;
+  shard?: Shard;
   metricsBindAddress: string;
   healthProbeBindAddress: string;
 }
@@ -31,7 +33,12 @@ export function withReconcilerOptions(cmd: Command): Command {
         .argParser(parseDuration)
         .default(600_000, "10m"),
     )
-    .option("--namespace <ns>", "watch only this namespace (default: all)");
+    .option("--namespace <ns>", "watch only this namespace (default: all)")
+    .option(
+      "--shard <index>/<count>",
+      "reconcile only the Discourse objects whose hash of namespace/name modulo <count> is <index>, with the shard's own Lease (<index> ≥ <count> is taken modulo <count>, so a StatefulSet can pass its pod index)",
+      parseShardOption,
+    );
 }
 
 export function reconcilerCommand(): Command {
@@ -43,7 +50,7 @@ export function reconcilerCommand(): Command {
     .option("--metrics-bind-address <addr>", "plain-HTTP /metrics; 0 disables", "0")
     .option("--health-probe-bind-address <addr>", "plain-HTTP /healthz and /readyz; 0 disables", "0")
     .action(async (opts: ReconcilerCliOptions) => {
-      const kc = kubeConfigFrom(opts);
+      const kc = await clusterAccessFrom(opts);
       const { crdMissingMessage, discourseApiServed } = await import("../kube/crd-check.js");
       if (!(await discourseApiServed(kc))) throw new Error(crdMissingMessage(kc, false));
       const handle = await startReconcilerComponent(kc, opts);

@@ -7,8 +7,7 @@
  * unless --install asks it to install the CRD.
  */
 import { Command } from "commander";
-import { KubeConfig } from "@kubernetes/client-node";
-import { AdmissionregistrationV1Api } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME, WEBHOOK_PORT } from "../api/constants.js";
 import type { LocalCluster } from "../envtest/cluster.js";
 import { clusterConfigured } from "../kube/config.js";
@@ -42,7 +41,7 @@ async function localApiserverCallers(kc: KubeConfig): Promise<CallerPolicy | und
 }
 
 async function connect(opts: RunOptions): Promise<{ kc: KubeConfig; local: LocalCluster | null }> {
-  if (opts.kubeconfig || clusterConfigured() || !opts.localIfNoCluster) return { kc: kubeConfigFrom(opts), local: null };
+  if (opts.kubeconfig || clusterConfigured() || !opts.localIfNoCluster) return { kc: await kubeConfigFrom(opts), local: null };
   logger.info("no cluster configured (no KUBECONFIG, no ~/.kube/config): starting the local control plane");
   const { startOrReuseLocalCluster } = await import("../envtest/cluster.js");
   const local = await startOrReuseLocalCluster();
@@ -50,12 +49,14 @@ async function connect(opts: RunOptions): Promise<{ kc: KubeConfig; local: Local
     { kubeconfig: local.kubeconfigPath },
     `local control plane ${local.owned ? "started" : "reused"}; in another terminal: export KUBECONFIG=${local.kubeconfigPath}`,
   );
+  const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   kc.loadFromFile(local.kubeconfigPath);
   return { kc, local };
 }
 
 async function removeUrlModeConfigurations(kc: KubeConfig): Promise<void> {
+  const { AdmissionregistrationV1Api } = await import("@kubernetes/client-node");
   const api = kc.makeApiClient(AdmissionregistrationV1Api);
   await api.deleteValidatingWebhookConfiguration({ name: VALIDATING_CONFIGURATION_NAME }).catch(() => undefined);
   await api.deleteMutatingWebhookConfiguration({ name: MUTATING_CONFIGURATION_NAME }).catch(() => undefined);

@@ -17,7 +17,7 @@ export function webhookCommand(): Command {
     .option("--client-cn <names>", "comma-separated common names accepted from --client-ca (default: any)")
     .option("--trust-network", "take every caller as the apiserver: only with a NetworkPolicy that lets only the control plane reach the port", false)
     .action(async (opts: WebhookFlags & { kubeconfig?: string; certDir: string; metricsBindAddress: string }) => {
-      const kc = kubeConfigFrom(opts);
+      const kc = await kubeConfigFrom(opts);
       const webhook = await startWebhookComponent(kc, opts);
       const probes = await startProbes(opts.metricsBindAddress, () => webhook.ready());
       onShutdown(async () => {

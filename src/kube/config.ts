@@ -1,8 +1,10 @@
 /**
  * Loading a kubeconfig the way kubectl does: --kubeconfig, then KUBECONFIG,
- * then ~/.kube/config, then the in-cluster service account.
+ * then ~/.kube/config, then the in-cluster service account. The library is
+ * loaded on first use only (it costs about 70 MiB of resident memory; the
+ * reconciler uses src/kube/cluster-access.ts instead).
  */
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +23,8 @@ export function clusterConfigured(): boolean {
  * @param path - explicit kubeconfig file; when absent, the default rules apply.
  * @throws Error when no cluster can be found.
  */
-export function loadKubeConfig(path?: string): KubeConfig {
+export async function loadKubeConfig(path?: string): Promise<KubeConfig> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();

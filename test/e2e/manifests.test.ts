@@ -212,6 +212,31 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
     }
   });
 
+  describe("sharded install (manifests/overlays/sharded)", () => {
+    const dir = `${MANIFESTS}/overlays/sharded`;
+    let sharded: KubeObject[] = [];
+    before(async () => {
+      sharded = parse(ok(await kubectl(["kustomize", dir])).stdout);
+    });
+
+    it("renders three reconciler Deployments of 2 replicas, one per shard, instead of the base's one", () => {
+      type Deployment = KubeObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { containers: Array<{ args: string[] }> } } } };
+      const reconcilers = (sharded.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("discourse-operator-reconciler")) as Deployment[])
+        .map((d) => [d.metadata.name, d.spec.replicas, d.spec.selector.matchLabels["discourse.cern/shard"], d.spec.template.spec.containers[0]!.args.filter((a) => a.startsWith("--shard") || a === "--leader-elect")]);
+      expect(reconcilers).to.deep.equal([0, 1, 2].map((i) => [`discourse-operator-reconciler-shard-${i}`, 2, String(i), ["--leader-elect", `--shard=${i}/3`]]));
+      const pdbs = sharded.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name);
+      expect(pdbs).to.deep.equal(["discourse-operator-reconciler-shard-0", "discourse-operator-reconciler-shard-1", "discourse-operator-reconciler-shard-2", "discourse-operator-webhook"]);
+    });
+
+    it("the apiserver accepts every object, with no warning", async () => {
+      const r = await kubectl(["apply", "--dry-run=server", "-k", dir]);
+      expect(r.code, r.stderr).to.equal(0);
+      const accepted = r.stdout.split("\n").filter((l) => l.endsWith("(server dry run)")).length;
+      expect(accepted).to.equal(sharded.length);
+      expect(warnings(r.stderr)).to.deep.equal([]);
+    });
+  });
+
   describe("samples", () => {
     it("the apiserver accepts the three CERN forums", async () => {
       const ns = await newNamespace("samples");
@@ -227,7 +252,9 @@ describe("e2e: kubectl apply --dry-run=server -k manifests/", () => {
       const r = await kubectl(["apply", "--dry-run=server", "-n", ns, "-f", `${SAMPLES}/invalid/broken-forum.yaml`]);
       expect(r.code).to.not.equal(0);
       expect(r.stderr).to.include('The Discourse "broken-forum" is invalid');
-      for (const field of ["spec.replicas", "spec.version", "spec.developerEmails[0]"]) expect(r.stderr).to.include(`${field}: Invalid value`);
+      // spec.version has no CRD pattern (only a length): the validating webhook answers a
+      // floating tag in words (webhooks/validation/rules/version.ts), and it does not run here.
+      for (const field of ["spec.replicas", "spec.developerEmails[0]"]) expect(r.stderr).to.include(`${field}: Invalid value`);
     });
   });
 });

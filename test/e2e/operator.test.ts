@@ -92,11 +92,12 @@ describe("discourse-operator run, driven with kubectl", function () {
     expect(res.stdout).to.include("Defaults to 1");
   });
 
-  it("puts a hand-scaled web Deployment back, with one log line and an Event", async () => {
-    await waitFor("root-forum web deployment", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns])).code === 0, 30_000);
+  it("puts a hand-scaled web Deployment back, with one log line and an Event", async function () {
+    this.timeout(180_000);
+    // once migrated (the simulated nodes run the Jobs), web has the spec's replicas
+    await waitFor("root-forum Running", async () => (await kubectl(["get", "dsc/root-forum", "-n", ns, "-o", "jsonpath={.status.phase}"])).stdout === "Running", 120_000);
     const scale = await kubectl(["scale", "deployment/root-forum-web", "-n", ns, "--replicas=7"]);
     expect(scale.code, scale.stderr).to.equal(0);
-    // back to spec.replicas: the forum is Ready (the test above), its first migration done
     await waitFor("replicas back to 3", async () => (await kubectl(["get", "deploy/root-forum-web", "-n", ns, "-o", "jsonpath={.spec.replicas}"])).stdout === "3", 5_000);
     const line = await waitFor("the drift log line", () => op.lines().find((l) => l.msg === "corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"), 5_000);
     expect(line.namespace).to.equal(ns);

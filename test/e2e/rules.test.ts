@@ -74,8 +74,31 @@ const deniedCases: DeniedCase[] = [
     problems: [p("spec.hostname", "Duplicate value", "taken.<ns>.example.org", "already used by", "<ns>/holder")],
   },
   // spec.version, spec.image
-  { name: "version a floating tag", steps: create({ version: "latest" }), problems: [p("spec.version", "Invalid value", '"latest"', "should match")] },
-  { name: "version not a concrete release", steps: create({ version: "3.5" }), problems: [p("spec.version", "Invalid value", '"3.5"', "should match")] },
+  { name: "version a floating tag", steps: create({ version: "latest" }), problems: [p("spec.version", "Invalid value", '"latest"', 'floating tag "latest"', "pin a concrete release such as")] },
+  { name: "version not a concrete release", steps: create({ version: "3.5" }), problems: [p("spec.version", "Invalid value", '"3.5"', "must be a concrete release")] },
+  { name: "hostname an IP address", steps: create({ hostname: "10.0.0.1" }), problems: [p("spec.hostname", "Invalid value", '"10.0.0.1"', "not an IP address")] },
+  { name: "database.storage.size negative", steps: create({ database: { storage: { size: "-1Gi" } } }), problems: [p("spec.database.storage.size", "Invalid value", '"-1Gi"', "greater than zero")] },
+  { name: "storage.uploads.size zero", steps: create({ storage: { uploads: { size: "0" } } }), problems: [p("spec.storage.uploads.size", "Invalid value", '"0"', "greater than zero")] },
+  { name: "storage.uploads.size 1e1.5", steps: create({ storage: { uploads: { size: "1e1.5" } } }), problems: [p("spec.storage.uploads.size", "Invalid value", '"1e1.5"', "must be a quantity")] },
+  { name: "resources with a name that is no resource", steps: create({ resources: { web: { requests: { cpus: "1" } } } }), problems: [p("spec.resources.web.requests.cpus", "Invalid value", '"cpus"', "standard resource")] },
+  { name: "resources with a negative quantity", steps: create({ resources: { web: { limits: { cpu: "-2" } } } }), problems: [p("spec.resources.web.limits.cpu", "Invalid value", '"-2"', "greater than or equal to 0")] },
+  { name: "ingress annotation key not a qualified name", steps: create({ ingress: { annotations: { "bad key!": "x" } } }), problems: [p("spec.ingress.annotations", "Invalid value", '"bad key!"', "name part must consist of")] },
+  { name: "database.host with a path", steps: create({ database: { host: "db.example.org/x" } }), problems: [p("spec.database.host", "Invalid value", '"db.example.org/x"', "host name")] },
+  {
+    name: "database.user postgres with adminSecret",
+    steps: create({ database: { host: "db.example.org", adminSecret: "pg-admin", user: "postgres" } }),
+    problems: [p("spec.database.user", "Forbidden", '"postgres"', "reset its password")],
+  },
+  {
+    name: "plugin repository with credentials",
+    steps: create({ plugins: [plugin("solved", "https://user:token@github.com/discourse/discourse-solved")] }),
+    problems: [p("spec.plugins[0].repository", "Forbidden", "<redacted>", "credentials in the URL")],
+  },
+  {
+    name: "plugin ref starting with -",
+    steps: create({ plugins: [{ ...plugin("solved"), ref: "-c" }] }),
+    problems: [p("spec.plugins[0].ref", "Invalid value", '"-c"', "may not start with '-'")],
+  },
   { name: "image not a valid reference", steps: create({ image: "docker.io/discourse/discourse::3.5.2" }), problems: [p("spec.image", "Invalid value", "must be a valid image reference")] },
   // spec.replicas, spec.category
   { name: "replicas above 50", steps: create({ replicas: 51 }), problems: [p("spec.replicas", "Invalid value", "51", "less than or equal to 50")] },
@@ -158,6 +181,21 @@ const deniedCases: DeniedCase[] = [
     name: "UPDATE database.storage.storageClassName",
     steps: update({ database: { storage: { storageClassName: "standard" } } }, { database: { storage: { storageClassName: "fast" } } }),
     problems: [p("spec.database.storage.storageClassName", "Invalid value", "storageClassName is immutable")],
+  },
+  {
+    name: "UPDATE storage.uploads.accessMode",
+    steps: update({ storage: { uploads: { accessMode: "ReadWriteOnce" } } }, { storage: { uploads: { accessMode: "ReadWriteMany" } } }),
+    problems: [p("spec.storage.uploads.accessMode", "Invalid value", '"ReadWriteMany"', "immutable", "access modes of a claim")],
+  },
+  {
+    name: "UPDATE database.credentialsSecret while managed",
+    steps: update({}, { database: { credentialsSecret: "other" } }),
+    problems: [p("spec.database.credentialsSecret", "Invalid value", '"other"', "immutable while the database is managed")],
+  },
+  {
+    name: "UPDATE database.version while managed",
+    steps: update({ database: { version: "16" } }, { database: { version: "17" } }),
+    problems: [p("spec.database.version", "Invalid value", '"17"', "immutable while the database is managed")],
   },
   {
     name: "UPDATE storage.uploads.size shrinks",

@@ -81,10 +81,18 @@ export async function installCrd(): Promise<void> {
   return crdInstalled;
 }
 
+const startOnce = (): Promise<ControlPlane> => startControlPlane({ owner: process.pid });
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(45 * 60_000); // a cold Go build of the binaries can take this long
-    plane = await startControlPlane({ owner: process.pid });
+    plane = await startOnce().catch((err: unknown) => {
+      // The free ports are picked, released, then bound by the processes: another program on
+      // this machine can take one in between, and the process then exits at once. One retry
+      // with new ports; a second failure is real (its message names the log folder).
+      process.stderr.write(`control plane did not start (${String(err)}); retrying once with new ports\n`);
+      return startOnce();
+    });
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(plane.kubeconfigPath);
   },

@@ -126,7 +126,7 @@ export class CachedFactsSource implements FactsSource {
   static fromKubeConfig(kc: KubeConfig, opts: CachedFactsOptions & KubeFactsOptions & { logger: Logger }): CachedFactsSource {
     const direct = KubeFactsSource.fromKubeConfig(kc, opts);
     const logger = opts.logger.child({ component: "webhook-facts" });
-    const informer = new Informer({ kc, client: new KubeClient(kc), apiVersion: API_VERSION, kind: KIND, logger });
+    const informer = new Informer({ client: new KubeClient(kc), apiVersion: API_VERSION, kind: KIND, logger });
     return new CachedFactsSource(direct, informer, opts);
   }
 

@@ -5,6 +5,6 @@ export { formatErrors, formatWarnings } from "./format-errors.js";
 export { errorLine, type FieldError, type FieldErrorType } from "./field-error.js";
 export { OFFLINE_FACTS, type HostnameClaim, type Operation, type ValidationFacts, type ValidationResult } from "./types.js";
 export { RESERVED_ENV_NAMES, RESERVED_ENV_PREFIXES, ENV_PREFIX, isReservedEnvName } from "./reserved-env.js";
-export { MAX_NAME_LENGTH, migrationJobName } from "./rules/metadata-name.js";
+export { MAX_NAME_LENGTH } from "./rules/metadata-name.js";
 export { compareQuantities, parseQuantity } from "./quantity.js";
 export { compareReleaseVersions, parseReleaseVersion } from "./release-version.js";

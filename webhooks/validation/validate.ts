@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from "node:util";
 import { schemaErrors } from "../../src/api/ajv.js";
 import type { Discourse } from "../../src/api/types.js";
 import { required, type FieldError } from "./field-error.js";
-import { validateMetadataName, validateMigrationJobName } from "./rules/metadata-name.js";
+import { validateMetadataName } from "./rules/metadata-name.js";
 import { validateHostnameLabels, validateHostnameNotIp, validateHostnameUnique } from "./rules/hostname.js";
 import { validateNoDowngrade, validateVersionConcrete } from "./rules/version.js";
 import { validateDatabaseImage, validateImage } from "./rules/image.js";
@@ -60,7 +60,6 @@ export const CREATE_RULES: readonly CreateRule[] = [
   validateHostnameNotIp,
   validateHostnameUnique,
   validateVersionConcrete,
-  validateMigrationJobName,
   validateImage,
   validateDatabaseImage,
   warnOfficialReplicas,

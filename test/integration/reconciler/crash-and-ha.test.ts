@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { env, installCrd, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
-import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, reader, runReconciler, SAMPLE_FORUMS, settle, waitFor, type Running } from "./helpers.js";
+import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, reader, runReconciler, SAMPLE_FORUMS, settle, waitFor, waitForPhase, type Running } from "./helpers.js";
 
 async function names(apiVersion: string, kind: string, ns: string): Promise<string[]> {
   const list = await reader().list(apiVersion, kind, { namespace: ns, labelSelector: "app.kubernetes.io/managed-by=discourse-operator" });
@@ -14,7 +14,8 @@ describe("reconciler: killed mid-reconcile, then restarted", function () {
   let r: Running | undefined;
   after(async () => r?.handle.stop());
 
-  it("converges with nothing duplicated or lost", async () => {
+  it("converges with nothing duplicated or lost", async function () {
+    this.timeout(180_000);
     await installCrd();
     const ns = await newNamespace("rec-kill");
     const child = spawn(process.execPath, ["--import", "tsx", "test/integration/reconciler/run-reconciler.ts", env().kubeconfigPath, ns], { stdio: ["ignore", "pipe", "inherit"] });
@@ -34,13 +35,16 @@ describe("reconciler: killed mid-reconcile, then restarted", function () {
     await settle(r);
     const forums = SAMPLE_FORUMS.map((f) => f.name).sort();
     expect(await names("apps/v1", "Deployment", ns)).to.deep.equal(forums.flatMap((n) => [`${n}-sidekiq`, `${n}-web`]).sort());
-    // no nodes: the managed PostgreSQL never becomes ready, so no migration Job is due yet
-    expect(await names("batch/v1", "Job", ns)).to.deep.equal([]);
+    for (const f of forums) await waitForPhase(ns, f, "Running", 120_000);
+    await settle(r);
+    // one pre- and one post-deployment migration Job per forum: nothing run twice
+    const jobs = await reader().list("batch/v1", "Job", { namespace: ns, labelSelector: "app.kubernetes.io/component=migrations" });
+    expect(jobs.items.map((j: KubeObject) => `${j.metadata.labels?.["app.kubernetes.io/instance"] ?? ""} ${j.metadata.labels?.["discourse.cern/migration-stage"] ?? ""}`).sort()).to.deep.equal(forums.flatMap((n) => [`${n} post`, `${n} pre`]));
     expect(await names("v1", "PersistentVolumeClaim", ns)).to.include.members(forums.map((n) => `${n}-uploads`));
     for (const f of forums) {
       const dsc = await getObj("discourse.cern/v1alpha1", "Discourse", ns, f);
       expect(dsc?.metadata.finalizers).to.deep.equal(["discourse.cern/finalizer"]);
-      expect((dsc?.status as { phase?: string } | undefined)?.phase).to.equal("Pending");
+      expect((dsc?.status as { phase?: string } | undefined)?.phase).to.equal("Running");
     }
     const writes = r.handle.writeRequests();
     r.handle.resyncNow();
@@ -67,16 +71,15 @@ describe("reconciler: leader election", function () {
     running.push(b);
     const f = SAMPLE_FORUMS[1]!;
     await apply(credentialsSecret(ns, f.name), discourseManifest(ns, f));
-    await waitFor("web", () => getObj("apps/v1", "Deployment", ns, `${f.name}-web`));
+    await waitForPhase(ns, f.name, "Running", 120_000); // migrated: web has its replicas
     await settle(a);
     expect([a.handle.isLeader(), b.handle.isLeader()]).to.deep.equal([true, false]);
     expect(b.handle.writeRequests(), "the follower wrote").to.equal(0);
 
-    // web keeps 0 replicas until the first migration (no nodes here: it never runs)
     const scaleAndWait = async (who: Running) => {
       await kubectlOk(["scale", `deployment/${f.name}-web`, "-n", ns, "--replicas=5"]);
-      await waitFor("replicas back to 0", async () => ((await getObj("apps/v1", "Deployment", ns, `${f.name}-web`))?.spec as { replicas: number }).replicas === 0, 5000);
-      await waitFor("log line", () => who.messages().includes(`corrected drift in Deployment ${f.name}-web: spec.replicas 5 → 0`));
+      await waitFor("replicas back to 1", async () => ((await getObj("apps/v1", "Deployment", ns, `${f.name}-web`))?.spec as { replicas: number }).replicas === 1, 5000);
+      await waitFor("log line", () => who.messages().includes(`corrected drift in Deployment ${f.name}-web: spec.replicas 5 → 1`));
     };
 
     // graceful stop releases the lease: b takes over at once

@@ -27,6 +27,7 @@ function decoded(secret: KubeObject | null): Record<string, string> {
 const retained = (name: string): [string, string][] => [
   ["PersistentVolumeClaim", `${name}-uploads`],
   ["PersistentVolumeClaim", `data-${name}-postgresql-0`],
+  ["PersistentVolumeClaim", `data-${name}-redis-0`],
   ["Secret", `${name}-db-credentials`],
   ["Secret", `${name}-app-secrets`],
 ];
@@ -82,7 +83,9 @@ describe("reconciler: data safety", function () {
     for (const [name, cascade] of deletions) {
       if (cascade !== "orphan") await waitFor(`${name}-web collected`, async () => (await getObj("apps/v1", "Deployment", ns, `${name}-web`)) === null, 120_000);
     }
-    await waitFor("StatefulSets collected", async () => (await getObj("apps/v1", "StatefulSet", ns, "keep-foreground-postgresql")) === null, 60_000);
+    for (const sts of ["keep-foreground-postgresql", "keep-foreground-redis", "keep-background-postgresql"]) {
+      await waitFor(`StatefulSet ${sts} collected`, async () => (await getObj("apps/v1", "StatefulSet", ns, sts)) === null, 60_000);
+    }
     deletions.forEach(([name], i) => expect(name).to.equal(forums[i]?.metadata.name));
     for (const [i, [name]] of deletions.entries()) await expectKept(name, forums[i]?.metadata.uid);
   });

@@ -149,6 +149,18 @@ describe("webhooks with the real apiserver, through kubectl", function () {
     expect(r.stderr).to.match(/^Warning: .*smtp-password/m);
   });
 
+  it("resources defaulted from category follow a later change of category; a value the user set stays", async () => {
+    const spec = { hostname: "cat.example.org", developerEmails: ["a@example.org"], resources: { web: { requests: { cpu: "3" } } } };
+    expect((await apply(discourse("cat", spec))).code).to.equal(0);
+    const r = await apply(discourse("cat", { ...spec, category: "official" }));
+    expect(r.code, r.stderr).to.equal(0);
+    const stored = parse((await kubectl(["get", "discourse", "-n", ns, "cat", "-o", "yaml"])).stdout) as Discourse;
+    expect(stored.spec.resources).to.deep.equal({
+      web: { requests: { cpu: "3", memory: "2Gi" }, limits: { cpu: "3", memory: "4Gi" } },
+      sidekiq: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+    });
+  });
+
   it("deleting a Discourse with deletionProtection is denied", async () => {
     const created = await apply(discourse("keep", { hostname: "keep.example.org", developerEmails: ["a@example.org"], deletionProtection: true }));
     expect(created.code, created.stderr).to.equal(0);

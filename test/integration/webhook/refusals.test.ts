@@ -25,6 +25,7 @@ interface Case {
 
 const CREATE_CASES: Case[] = [
   { name: "a negative database size", spec: { database: { storage: { size: "-1Gi" } } }, line: 'spec.database.storage.size: Invalid value: "-1Gi": must be greater than zero' },
+  { name: "a negative Redis size", spec: { redis: { storage: { size: "-1Gi" } } }, line: 'spec.redis.storage.size: Invalid value: "-1Gi": must be greater than zero' },
   { name: "a zero uploads size", spec: { storage: { uploads: { size: "0" } } }, line: 'spec.storage.uploads.size: Invalid value: "0": must be greater than zero' },
   {
     name: "a size the CRD's pattern lets through but no parser reads",

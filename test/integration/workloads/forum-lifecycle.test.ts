@@ -208,6 +208,26 @@ describe("forum lifecycle on simulated nodes", function () {
     await waitFor("3 ready", async () => statusOf(await forum(ns, name)).readyReplicas === 3 && condition(await forum(ns, name), "Ready")?.status === "True", 60_000);
   });
 
+  it("replicas: 0 stops the forum: no web or sidekiq pod is left (Ready False, ScaledToZero); back to 1 it is Ready again", async () => {
+    const name = "marketplace"; // 1 web pod, 1 sidekiq pod (manifests/samples/marketplace.yaml)
+    await ready(ns, name);
+    await patch(ns, name, { spec: { replicas: 0 } });
+    await waitFor("no web or sidekiq pod", async () => {
+      const left = [...(await pods(ns, selector(name, "web"))), ...(await pods(ns, selector(name, "sidekiq")))];
+      return left.length === 0;
+    }, 60_000);
+    for (const d of [`${name}-web`, `${name}-sidekiq`]) expect(replicasOf(await getObj("apps/v1", "Deployment", ns, d)), d).to.equal(0);
+    const stopped = await waitFor("Ready False, ScaledToZero", async () => {
+      const f = await forum(ns, name);
+      return condition(f, "Ready")?.reason === "ScaledToZero" ? f : null;
+    }, 30_000);
+    expect(condition(stopped, "Ready")?.status).to.equal("False");
+    await patch(ns, name, { spec: { replicas: 1 } });
+    const back = await ready(ns, name);
+    expect(statusOf(back).readyReplicas).to.equal(1);
+    expect(await pods(ns, selector(name, "sidekiq"))).to.have.length(1);
+  });
+
   it("ReadWriteMany uploads: the web pods spread over nodes", async () => {
     const name = "root-forum"; // 3 replicas, uploads ReadWriteMany (manifests/samples/root-forum.yaml)
     const web = await pods(ns, selector(name, "web"));

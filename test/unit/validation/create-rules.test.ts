@@ -61,26 +61,16 @@ run("metadata.name", [
     ]),
   },
   {
-    name: "a migration Job name over 63 characters is rejected on spec.version",
+    // reconciler/builders/migrate-job.ts shortens the version part and lower-cases it, so
+    // neither a long name with a long version nor an upper-case suffix is refused any more
+    name: "a long name with a long version suffix passes (the migration Job name is shortened)",
     obj: forum({ version: "3.5.2-beta.1234567" }, { name: `a${"b".repeat(39)}` }),
-    want: result([
-      err(
-        "FieldValueInvalid",
-        "spec.version",
-        `Invalid value: "3.5.2-beta.1234567": the migration Job name "a${"b".repeat(39)}-migrate-3-5-2-beta-1234567" must be no more than 63 characters; shorten metadata.name or the version suffix`,
-      ),
-    ]),
+    want: result(),
   },
   {
-    name: "an upper-case version suffix would make an invalid Job name",
+    name: "an upper-case version suffix passes (the migration Job name is lower-cased)",
     obj: forum({ version: "3.5.2-RC1" }),
-    want: result([
-      err(
-        "FieldValueInvalid",
-        "spec.version",
-        `Invalid value: "3.5.2-RC1": the migration Job name "forum-migrate-3-5-2-RC1" must be a lower-case RFC 1123 label; use a lower-case version suffix`,
-      ),
-    ]),
+    want: result(),
   },
 ]);
 
@@ -171,11 +161,6 @@ run("spec.version", [
     obj: forum({ version: `3.5.2-${"a".repeat(59)}` }),
     want: result([
       err("FieldValueTooLong", "spec.version", "Too long: may not be more than 64 bytes"),
-      err(
-        "FieldValueInvalid",
-        "spec.version",
-        `Invalid value: "3.5.2-${"a".repeat(59)}": the migration Job name "forum-migrate-3-5-2-${"a".repeat(59)}" must be no more than 63 characters; shorten metadata.name or the version suffix`,
-      ),
     ]),
   },
 ]);

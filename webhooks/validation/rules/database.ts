@@ -61,7 +61,8 @@ export function validateDatabaseHost(obj: Discourse): ValidationResult {
 /**
  * Roles the db-init Job must never create or alter: `postgres`, the
  * bootstrap superuser of the official image (docker-library/postgres
- * docker-entrypoint.sh, POSTGRES_USER defaults to postgres), and every `pg_*`
+ * 17/bookworm/docker-entrypoint.sh, docker_setup_env: `file_env 'POSTGRES_USER'
+ * 'postgres'`), and every `pg_*`
  * name, which PostgreSQL reserves for its predefined roles
  * (https://www.postgresql.org/docs/current/predefined-roles.html).
  */

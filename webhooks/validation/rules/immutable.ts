@@ -6,8 +6,9 @@
  *   (k8s.io/kubernetes pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate:
  *   "spec is immutable after creation except resources.requests ...");
  * - `database.credentialsSecret` while managed: PostgreSQL keeps the password
- *   it was initialised with (docker-library/postgres docker-entrypoint.sh reads
- *   POSTGRES_PASSWORD only when the data directory is empty), so another
+ *   it was initialised with (docker-library/postgres 17/bookworm/docker-entrypoint.sh reads
+ *   POSTGRES_PASSWORD only when the data directory is empty: `_main`, "only run
+ *   initialization on an empty data directory"), so another
  *   Secret would hold a password the server never accepts;
  * - `database.version` while managed: a new major cannot start on the data
  *   directory of the old one (https://www.postgresql.org/docs/current/upgrading.html);

@@ -1,35 +1,30 @@
 /**
  * metadata.name: it prefixes every child's name (`<name>-web`,
- * `<name>-postgresql`, `<name>-migrate-<version>`, shared/API.md), so it must
+ * `<name>-postgresql`, `<name>-migrate-…`, shared/API.md), so it must
  * be usable inside Service names (RFC 1035 labels) and short enough that the
  * longest children stay within Kubernetes' 63-character limits.
  */
 import type { Discourse } from "../../../src/api/types.js";
 import { invalid, required } from "../field-error.js";
-import { parseReleaseVersion } from "../release-version.js";
 import { OK, errorsOf, nameOf, type ValidationResult } from "../types.js";
 
 /**
  * Longest metadata.name accepted. The StatefulSet `<name>-postgresql` must stay
  * within 52 characters (its pods carry the label
  * `controller-revision-hash: <statefulset>-<10-char hash>`, at most 63), so
- * 41 at most; 40 leaves `<name>-migrate-<version>` 14 characters of version.
+ * 41 at most. Migration Job names fit by construction (reconciler/builders/migrate-job.ts
+ * shortens or drops the version part of `<name>-migrate-<version>-<hash>-<stage>`).
  */
 export const MAX_NAME_LENGTH = 40;
 /** Kubernetes' limit for label values and DNS labels (Job and Service names). */
 export const MAX_LABEL_LENGTH = 63;
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1035_MESSAGE =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic " +
   "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for " +
   "validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
-/** Name of the migration Job of a version (shared/API.md: dots as dashes). */
-export function migrationJobName(name: string, version: string): string {
-  return `${name}-migrate-${version.replace(/\./g, "-")}`;
-}
 
 /** metadata.name: required, an RFC 1035 label, at most MAX_NAME_LENGTH characters. */
 export function validateMetadataName(obj: Discourse): ValidationResult {
@@ -44,28 +39,6 @@ export function validateMetadataName(obj: Discourse): ValidationResult {
         `must be no more than ${MAX_NAME_LENGTH} characters (children such as <name>-postgresql must fit Kubernetes' ${MAX_LABEL_LENGTH}-character limits)`,
       ),
     );
-  }
-  return OK;
-}
-
-/**
- * spec.version: `<name>-migrate-<version>` must be a valid Job name (an RFC
- * 1123 label). Only checked for a valid name and a release version (other
- * problems of either are reported by their own rules).
- */
-export function validateMigrationJobName(obj: Discourse): ValidationResult {
-  const name = nameOf(obj);
-  const version = obj.spec?.version;
-  if (!DNS1035_LABEL.test(name) || name.length > MAX_NAME_LENGTH || !parseReleaseVersion(version)) return OK;
-  if (typeof version !== "string") return OK;
-  const job = migrationJobName(name, version);
-  if (job.length > MAX_LABEL_LENGTH) {
-    return errorsOf(
-      invalid("spec.version", version, `the migration Job name "${job}" must be no more than ${MAX_LABEL_LENGTH} characters; shorten metadata.name or the version suffix`),
-    );
-  }
-  if (!DNS1123_LABEL.test(job)) {
-    return errorsOf(invalid("spec.version", version, `the migration Job name "${job}" must be a lower-case RFC 1123 label; use a lower-case version suffix`));
   }
   return OK;
 }

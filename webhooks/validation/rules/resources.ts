@@ -60,6 +60,8 @@ function requestError(resource: string, request: unknown, limit: unknown, path: 
   if (limit === undefined) {
     return overcommitAllowed(resource) ? null : required(`${path}.limits.${resource}`, "Limit must be set for non overcommitable resources");
   }
+  // A negative limit is reported on its own; comparing a request with it would only repeat that.
+  if (quantitySign(limit) === -1) return null;
   const order = compareQuantities(request, limit);
   if (order === null || order === 0) return null;
   if (!overcommitAllowed(resource)) return invalid(field, request, `must be equal to ${resource} limit of ${quantityText(limit)}`);

@@ -1,0 +1,59 @@
+/**
+ * drift.during_resync_*: drift trials while a full periodic resync of the fleet
+ * is queued. Each trial starts only when the operator's work queue holds at least
+ * `minQueued` resync keys (`discourse_operator_work_queue_depth{cause="resync"}`),
+ * i.e. the deleted child's event arrives behind most of a resync; the clock runs
+ * from just before the DELETE to the watch event of the recreated object (as in
+ * drift.ts). The forums are taken from the end of the fleet backwards, so a trial's
+ * forum is one the resync has usually not reached yet.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { expectStatus, type BenchCluster } from "./cluster.js";
+import type { ChildWatcher } from "./child-watcher.js";
+import { childKey, forumName } from "./forums.js";
+import type { OperatorProcess } from "./operator-process.js";
+import { percentile } from "./stats.js";
+
+export interface DriftDuringResyncFigures {
+  "drift.during_resync_p50_ms": number;
+  "drift.during_resync_p99_ms": number;
+}
+
+const DEPTH = "discourse_operator_work_queue_depth";
+
+async function waitForQueuedResync(op: OperatorProcess, minQueued: number, deadline: number): Promise<number> {
+  for (;;) {
+    const queued = await op.counter(DEPTH, 'cause="resync"');
+    if (queued >= minQueued) return queued;
+    if (Date.now() > deadline) throw new Error(`no resync with ${minQueued} queued keys came in time`);
+    await sleep(queued > 0 ? 5 : 100);
+  }
+}
+
+/**
+ * @param opts.periodS - the operator's resync period; the trials give up after 6 periods.
+ * @throws Error when a child is not recreated within `timeoutMs`, or fewer than `trials` trials fit.
+ */
+export async function measureDriftDuringResync(
+  cluster: BenchCluster, watcher: ChildWatcher, op: OperatorProcess, namespace: string,
+  opts: { instances: number; trials: number; timeoutMs: number; periodS: number },
+): Promise<{ figures: DriftDuringResyncFigures; samples: number[]; queuedAtStart: number[] }> {
+  const samples: number[] = [];
+  const queuedAtStart: number[] = [];
+  const minQueued = Math.max(1, Math.floor(opts.instances / 10));
+  const deadline = Date.now() + 6 * opts.periodS * 1000 + 60_000;
+  for (let i = 0; i < opts.trials; i++) {
+    const suffix = i % 2 === 0 ? "-web" : "-env";
+    const [kind, plural] = i % 2 === 0 ? ["Service", "services"] : ["ConfigMap", "configmaps"];
+    const name = `${forumName(opts.instances - 1 - (i % opts.instances))}${suffix}`;
+    const key = childKey(kind, name);
+    const uid = watcher.uid(key);
+    if (!uid) throw new Error(`${key} does not exist before the trial`);
+    queuedAtStart.push(await waitForQueuedResync(op, minQueued, deadline));
+    const t0 = performance.now();
+    const recreated = watcher.waitForRecreated(key, uid, opts.timeoutMs);
+    expectStatus(await cluster.api("DELETE", `/api/v1/namespaces/${namespace}/${plural}/${name}`), [200], `deleting ${key}`);
+    samples.push((await recreated) - t0);
+  }
+  return { figures: { "drift.during_resync_p50_ms": percentile(samples, 50), "drift.during_resync_p99_ms": percentile(samples, 99) }, samples, queuedAtStart };
+}

@@ -1,0 +1,160 @@
+/**
+ * Plain JSON requests and watches against the API server over node:http(s),
+ * with the agent and headers of a ClusterAccess (keep-alive connections). This
+ * is all the reconciler sends (objects travel as raw JSON), so it does not load
+ * @kubernetes/client-node's generated API groups and models (about 70 MiB of
+ * resident memory). As src/kube/deadline-http.ts does for the library's
+ * clients, every request has a deadline at which its socket is destroyed, so a
+ * half-open connection never hangs a caller, and an optional AbortSignal (the
+ * leadership term) cancels requests and watches alike; a watch has no deadline
+ * (the server ends it after `timeoutSeconds`, and the informer restarts a
+ * silent one).
+ *
+ * Watch lines are the API's watch events, one JSON object per line
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
+ */
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { ClusterAccess } from "./cluster-access.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS, RequestAbortedError, RequestTimeoutError, type DeadlineOptions } from "./request-errors.js";
+
+export type { DeadlineOptions } from "./request-errors.js";
+
+/** A non-2xx answer of the API server; `body` is the parsed Status (or the raw text). */
+export class ApiError extends Error {
+  constructor(readonly code: number, readonly body: unknown, method: string, path: string) {
+    const message = typeof body === "string" ? body : ((body as { message?: string } | null)?.message ?? "");
+    super(`${method} ${path}: HTTP ${code}${message ? `: ${message}` : ""}`.slice(0, 500));
+    this.name = "ApiError";
+  }
+}
+
+
+export type Query = Record<string, string | undefined>;
+/** Called for each watch event with its type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) and object. */
+export type WatchHandler = (type: string, object: unknown) => void;
+
+function url(server: string, path: string, query: Query): URL {
+  const u = new URL(server + path);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, v);
+  return u;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return text;
+  }
+}
+
+function send(u: URL, opts: { method: string; agent: Agent; headers: Record<string, string> }, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  return (u.protocol === "https:" ? httpsRequest : httpRequest)(u, opts, onResponse);
+}
+
+/** See the file comment. */
+export class ApiTransport {
+  constructor(private readonly access: ClusterAccess, private readonly deadlines: DeadlineOptions = {}) {}
+
+  /**
+   * One request; resolves with the parsed JSON answer.
+   * @throws ApiError on a non-2xx status, RequestTimeoutError at the deadline, RequestAbortedError when the signal aborts, or a network error.
+   */
+  async request(method: string, path: string, query: Query = {}, body?: unknown, contentType = "application/json"): Promise<unknown> {
+    const signal = this.deadlines.signal?.();
+    if (signal?.aborted) throw new RequestAbortedError(method, path);
+    const timeoutMs = this.deadlines.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const { agent, headers } = await this.access.prepare();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const all: Record<string, string> = { ...headers, Accept: "application/json" };
+    if (payload !== undefined) Object.assign(all, { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(payload)) });
+    const u = url(this.access.server, path, query);
+    return new Promise((resolve, reject) => {
+      const req = send(u, { method, agent, headers: all }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", fail);
+        res.on("end", () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          const parsed = parseBody(Buffer.concat(chunks).toString("utf8"));
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) resolve(parsed);
+          else reject(new ApiError(code, parsed, method, u.pathname));
+        });
+      });
+      function fail(err: Error): void {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        reject(err);
+      }
+      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(method, u.pathname, timeoutMs)), timeoutMs);
+      const onAbort = (): void => void req.destroy(new RequestAbortedError(method, u.pathname));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      req.on("error", fail);
+      req.end(payload);
+    });
+  }
+
+  /**
+   * Starts a watch (`watch=true` is added to `query`); `onEvent` gets each event,
+   * `onDone` is called once when the watch ends (error or not), never after `abort()`.
+   * @returns a controller whose `abort()` ends the watch.
+   * @throws ApiError when the server refuses the watch.
+   */
+  async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
+    const signal = this.deadlines.signal?.();
+    if (signal?.aborted) throw new RequestAbortedError("GET", path);
+    const { agent, headers } = await this.access.prepare();
+    const controller = new AbortController();
+
+    const u = url(this.access.server, path, { ...query, watch: "true" });
+    return new Promise((resolve, reject) => {
+      let started = false;
+      let ended = false;
+      const end = (err?: Error): void => {
+        if (ended || controller.signal.aborted) return;
+        ended = true;
+        onDone(err);
+      };
+      const req = send(u, { method: "GET", agent, headers: { ...headers, Accept: "application/json" } }, (res) => {
+        const code = res.statusCode ?? 0;
+        if (code < 200 || code >= 300) {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => reject(new ApiError(code, parseBody(Buffer.concat(chunks).toString("utf8")), "GET", u.pathname)));
+          return;
+        }
+        started = true;
+        resolve(controller);
+        let rest = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const lines = (rest + chunk).split("\n");
+          rest = lines.pop() ?? "";
+          try {
+            for (const line of lines) {
+              if (!line.trim() || controller.signal.aborted) continue;
+              const event = JSON.parse(line) as { type: string; object: unknown };
+              onEvent(event.type, event.object);
+            }
+          } catch (err) {
+            end(err instanceof Error ? err : new Error(String(err)));
+            req.destroy();
+          }
+        });
+        res.on("error", (e) => end(e));
+        res.on("end", () => end());
+        res.on("close", () => end());
+      });
+      controller.signal.addEventListener("abort", () => req.destroy());
+      // The term's end cancels the watch like a request: the caller hears of it through onDone.
+      signal?.addEventListener("abort", () => {
+        end(new RequestAbortedError("GET", u.pathname));
+        req.destroy();
+      }, { once: true });
+      req.on("error", (e) => (started ? end(e) : reject(e)));
+      req.end();
+    });
+  }
+}

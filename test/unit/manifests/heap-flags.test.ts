@@ -1,0 +1,18 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { shippedNodeOptions } from "../../../bench/heap-flags.js";
+import { ROOT } from "./load.js";
+
+describe("V8 heap flags where the product starts Node", () => {
+  it("the Dockerfile's NODE_OPTIONS are the reconciler manifest's, which the benchmark uses", () => {
+    const dockerfile = /^ENV NODE_OPTIONS="([^"]+)"$/m.exec(readFileSync(join(ROOT, "Dockerfile"), "utf8"))?.[1];
+    expect(dockerfile).to.match(/--max-semi-space-size=\d+/).and.to.match(/--max-old-space-size=\d+/);
+    expect(shippedNodeOptions()).to.equal(dockerfile);
+  });
+
+  it("npm start passes the same flags to node", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).to.include(`node ${shippedNodeOptions()} --import tsx src/cli.ts run`);
+  });
+});
