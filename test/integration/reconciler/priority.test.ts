@@ -39,8 +39,11 @@ describe("reconciler: a drift event is served before the rest of a queued resync
     const recreatedAt = lines.findIndex((l) => l.action === "created" && l.kind === "ConfigMap" && l.child === `${target}-env`);
     expect(recreatedAt, "the reconcile log shows the ConfigMap created again").to.be.at.least(0);
     expect(lines[recreatedAt]?.cause, "recreated by an event, not by its turn in the resync").to.equal("event");
-    // The resync's key for the target was promoted to the event: each forum is reconciled once.
-    expect(served.filter((s) => s.startsWith(`${target}:`))).to.deep.equal([`${target}:event`]);
+    // The resync's key for the target was promoted to the event: the target is never served as
+    // resync (the recreated ConfigMap's own watch event may enqueue it once more, as an event).
+    const targetServed = served.filter((s) => s.startsWith(`${target}:`));
+    expect(targetServed.length, "the target is reconciled").to.be.at.least(1);
+    expect(targetServed.filter((s) => s !== `${target}:event`), "no resync reconcile of the target").to.deep.equal([]);
     expect(served.filter((s) => s.endsWith(":resync"))).to.have.length(N - 1);
     // Served before the rest: most of the resync ran after the drift was corrected.
     const resyncAfter = lines.slice(recreatedAt).filter((l) => String(l.msg).startsWith("reconcile of ") && l.cause === "resync").length;
