@@ -19,6 +19,8 @@ import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext } from "./apply/apply-child.js";
 import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
+import { restoreJobName } from "./builders/backup-names.js";
+import { jobState } from "./steps/job-state.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { splitKey } from "./informer/object-cache.js";
 import { computeStatus, invalidStatus, newFailure, pausedStatus, refusedStatus } from "./status/compute-status.js";
@@ -175,7 +177,14 @@ function statusFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, plan: Migra
     dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
     web: live(ctx, "Deployment", obj, webName(obj)),
     migration: plan,
+    ...(restoredFrom(ctx, obj) ? { restoredFrom: obj.spec.restore?.backup } : {}),
   };
+}
+
+/** Whether the restore Job of `spec.restore.backup` succeeded (status.restoredFrom then names the backup). */
+function restoredFrom(ctx: ReconcileContext, obj: DefaultedDiscourse): boolean {
+  if (!obj.spec.restore?.backup) return false;
+  return jobState(live(ctx, "Job", obj, restoreJobName(obj.metadata.name ?? ""))) === "succeeded";
 }
 
 /** Label selector of every child (and of the credentials Secrets the webhook creates). */

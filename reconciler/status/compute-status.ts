@@ -16,6 +16,8 @@ import { setConditions, type ConditionInput } from "./conditions.js";
 /** What one reconcile observed. */
 export interface StatusFacts {
   generation: number | undefined;
+  /** The DiscourseBackup whose restore Job succeeded for this forum (spec.restore.backup). */
+  restoredFrom?: string;
   hostname: string;
   desiredReplicas: number;
   /** A write that failed, described without secrets. */
@@ -156,6 +158,8 @@ export function computeStatus(current: DiscourseStatus | undefined, f: StatusFac
     url: `https://${f.hostname}`,
     ...(running ? { version: running.code.version, revision: running.revision } : {}),
     readyReplicas: r.ready,
+    // once restored, the record stays (the restore Job may be removed later)
+    ...(f.restoredFrom ?? current?.restoredFrom ? { restoredFrom: f.restoredFrom ?? current?.restoredFrom } : {}),
   };
 }
 

@@ -521,6 +521,9 @@ export const DiscourseStatus = Type.Object(
       description: "Code revision web and sidekiq run now: a hash of version, image and plugins (name, repository, ref). A new revision runs only after its pre-deployment migrations; absent before the first migration succeeded.",
     })),
     readyReplicas: Type.Optional(Type.Integer({ description: "Web pods ready to serve." })),
+    restoredFrom: Type.Optional(Type.String({
+      description: "Name of the DiscourseBackup this forum's database and uploads were restored from (spec.restore.backup), once the restore Job succeeded; absent for a forum that started empty.",
+    })),
   },
   { description: "Observed state of the forum, written by the reconciler." },
 );

@@ -104,5 +104,10 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     const container = (restore?.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }>; volumes: Array<{ persistentVolumeClaim?: { claimName: string } }> } } }).template.spec;
     expect(container.containers[0]?.env.find((e) => e.name === "BACKUP_DIR")?.value).to.equal("/backups/up-manual");
     expect(container.volumes.map((v) => v.persistentVolumeClaim?.claimName)).to.deep.equal(["up-backups", "copy-uploads"]);
+    const copy = await waitFor("copy's status names its backup", async () => {
+      const o = await getObj(DSC, "Discourse", ns, "copy");
+      return (o?.status as { restoredFrom?: string } | undefined)?.restoredFrom ? o : null;
+    }, 30_000);
+    expect((copy.status as { restoredFrom?: string }).restoredFrom).to.equal("up-manual");
   });
 });

@@ -58,6 +58,13 @@ describe("computeStatus", () => {
     });
   }
 
+  it("restoredFrom: set once the restore Job succeeded, kept afterwards, absent otherwise", () => {
+    const restored = computeStatus(undefined, facts(complete, { restoredFrom: "nightly-1" }), T0);
+    expect(restored.restoredFrom).to.equal("nightly-1");
+    expect(computeStatus(restored, facts(complete), T1).restoredFrom, "kept when the restore Job is gone").to.equal("nightly-1");
+    expect(computeStatus(undefined, facts(complete), T0)).to.not.have.property("restoredFrom");
+  });
+
   it("a failed migration names the Job, what serves, and how to retry", () => {
     const s = computeStatus(undefined, facts({ ...atR0, jobs: [...atR0.jobs, job(forum, "pre", "failed")] }), T0);
     const name = nameOf(forum, "pre");
