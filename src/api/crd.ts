@@ -4,12 +4,13 @@
  * Written to manifests/crd/ by `npm run manifests`.
  */
 import type { V1CustomResourceDefinition } from "@kubernetes/client-node";
-import { API_VERSION, CRD_NAME, GROUP, KIND, PLURAL, SHORT_NAME, SINGULAR, VERSION } from "./constants.js";
+import { API_VERSION, KIND, PLURAL, SHORT_NAME, SINGULAR } from "./constants.js";
+import { namespacedCrd, objectSchema, type NamespacedCrdInput, type PrinterColumn } from "./namespaced-crd.js";
 import { DiscourseSpec, DiscourseStatus } from "./schema.js";
-import { toStructural, type JsonSchema } from "./structural.js";
+import type { JsonSchema } from "./structural.js";
 
 /** Printer columns of `kubectl get dsc` (API.md: Hostname, Version, Replicas, Ready, Age). */
-const printerColumns = [
+const printerColumns: PrinterColumn[] = [
   { name: "Hostname", type: "string", jsonPath: ".spec.hostname", description: "Public host name of the forum." },
   { name: "Version", type: "string", jsonPath: ".status.version", description: "Discourse version running now." },
   { name: "Replicas", type: "integer", jsonPath: ".spec.replicas", description: "Desired web pods." },
@@ -17,44 +18,25 @@ const printerColumns = [
   { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
 ];
 
+const DISCOURSE: NamespacedCrdInput = {
+  kind: KIND,
+  plural: PLURAL,
+  singular: SINGULAR,
+  shortName: SHORT_NAME,
+  description: "Discourse is a Discourse forum run by discourse-operator: its web and sidekiq Deployments, database, Redis, storage and exposure.",
+  spec: DiscourseSpec,
+  status: DiscourseStatus,
+  printerColumns,
+};
+
 /** The OpenAPI v3 schema of the whole object (apiVersion, kind, metadata, spec, status). */
 export function discourseOpenApiSchema(): JsonSchema {
-  return {
-    type: "object",
-    description: "Discourse is a Discourse forum run by discourse-operator: its web and sidekiq Deployments, database, Redis, storage and exposure.",
-    required: ["spec"],
-    properties: {
-      apiVersion: { type: "string", description: "APIVersion defines the versioned schema of this representation of an object." },
-      kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents." },
-      metadata: { type: "object" },
-      spec: toStructural(DiscourseSpec),
-      status: toStructural(DiscourseStatus),
-    },
-  };
+  return objectSchema(DISCOURSE);
 }
 
 /** @returns the CRD object, ready to serialise to YAML or to apply. */
 export function discourseCrd(): V1CustomResourceDefinition {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: CRD_NAME, labels: { "app.kubernetes.io/name": "discourse-operator", "app.kubernetes.io/part-of": "discourse-operator" } },
-    spec: {
-      group: GROUP,
-      names: { kind: KIND, listKind: `${KIND}List`, plural: PLURAL, singular: SINGULAR, shortNames: [SHORT_NAME], categories: ["all"] },
-      scope: "Namespaced",
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          additionalPrinterColumns: printerColumns,
-          schema: { openAPIV3Schema: discourseOpenApiSchema() },
-        },
-      ],
-    },
-  };
+  return namespacedCrd(DISCOURSE);
 }
 
 export { API_VERSION };
