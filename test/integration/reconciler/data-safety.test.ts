@@ -203,7 +203,7 @@ describe("reconciler: data safety", function () {
     const younger = await waitFor("younger HostnameConflict", async () => {
       const o = await getObj(DSC, "Discourse", ns, "younger");
       return condition(o, "Degraded")?.reason === "HostnameConflict" ? o : null;
-    });
+    }, 30_000);
     expect(condition(younger, "Degraded")?.message).to.include(`held by the older Discourse ${ns}/elder`);
     await waitFor("younger Ingress deleted", async () => (await getObj("networking.k8s.io/v1", "Ingress", ns, "younger")) === null);
     const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", "reason=HostnameConflict,involvedObject.name=younger"])) as { items: { type: string; message: string }[] };

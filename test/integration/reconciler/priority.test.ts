@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { installCrd, newNamespace } from "../../hooks/control-plane.js";
+import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import { apply, credentialsSecret, discourseManifest, getObj, reader, runReconciler, settle, waitFor, type Running } from "./helpers.js";
 
 /** Forums in the queued resync: enough that the drift event arrives while most of it still waits. */
@@ -20,7 +20,11 @@ describe("reconciler: a drift event is served before the rest of a queued resync
     for (const n of names) await waitFor(`${n}-env`, () => getObj("v1", "ConfigMap", ns, `${n}-env`), 120_000);
     await settle(r, 2000, 120_000);
   });
-  after(async () => r?.handle.stop());
+  after(async () => {
+    await r?.handle.stop();
+    // 40 forums' pods: free the simulated nodes for the next test files
+    if (ns) await kubectl(["delete", "namespace", ns, "--wait=false"]);
+  });
 
   it("recreates a deleted child of the forum the resync queued last before the resync reaches the others", async () => {
     // The resync queues the Discourse cache in its order: the forum it queues last is the drift's target.
