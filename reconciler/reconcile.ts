@@ -15,7 +15,6 @@
  * 10. write status last, only when it changed; a new failure (a migration Job that failed)
  *    gets one Warning Event.
  */
-import { LABEL_MANAGED_BY, MANAGED_BY } from "../src/api/constants.js";
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext } from "./apply/apply-child.js";
 import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
@@ -186,6 +185,3 @@ function restoredFrom(ctx: ReconcileContext, obj: DefaultedDiscourse): boolean {
   if (!obj.spec.restore?.backup) return false;
   return jobState(live(ctx, "Job", obj, restoreJobName(obj.metadata.name ?? ""))) === "succeeded";
 }
-
-/** Label selector of every child (and of the credentials Secrets the webhook creates). */
-export const CHILD_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;

@@ -3,14 +3,15 @@
  * this runs): its files are removed, except where the forum's policy keeps them.
  *
  * - The volume `<forum>-backups` is gone or going: the files go with it; nothing to do.
- * - The forum is being deleted under `deletionPolicy: Retain`: the files stay, with the
- *   volume (API.md: Retain keeps the backups).
+ * - The forum is being deleted under `deletionPolicy: Retain`, or is gone and Retain released
+ *   the volume (labelled retained): the files stay, with the volume (API.md: Retain keeps the
+ *   backups, however the forum and then its backups are deleted).
  * - Otherwise: a backup Job still running is stopped first (it could finish writing after
  *   the cleanup); then the cleanup Job `<forum>-cleanup-<backup>` removes `/backups/<backup>`;
  *   once it succeeded, the finalizer goes. A failed cleanup keeps the finalizer and says so
  *   in an Event; deleting the cleanup Job makes a new attempt.
  */
-import { DEFAULT_POSTGRES_VERSION } from "../../src/api/constants.js";
+import { DEFAULT_POSTGRES_VERSION, LABEL_RETAINED } from "../../src/api/constants.js";
 import { BACKUP_FINALIZER } from "../../src/api/backup-constants.js";
 import type { DiscourseBackup } from "../../src/api/types.js";
 import { buildCleanupJob } from "../builders/backup-job.js";
@@ -41,11 +42,17 @@ function cleanupImage(forum: KubeObject | undefined): string {
   return db?.image ?? pgvectorImage(db?.version ?? DEFAULT_POSTGRES_VERSION);
 }
 
-/** Why the files need no cleanup Job (they went with the volume, or Retain keeps them); null when they do. */
-function noCleanupReason(claim: KubeObject | undefined, forum: KubeObject | undefined, claimName: string): string | null {
+/**
+ * Why the files need no cleanup Job (they went with the volume, or Retain keeps them).
+ * @param claim - the live `<forum>-backups` claim; @param forum - the live Discourse, if any.
+ * @returns the reason, or null when a cleanup Job must remove them.
+ */
+export function noCleanupReason(claim: KubeObject | undefined, forum: KubeObject | undefined, claimName: string): string | null {
   if (!claim || claim.metadata.deletionTimestamp) return `its files went with the volume ${claimName}`;
   const policy = (forum?.spec as { deletionPolicy?: string } | undefined)?.deletionPolicy ?? "Retain";
   if (forum?.metadata.deletionTimestamp && policy === "Retain") return "its files are kept with the forum's volume (deletionPolicy Retain)";
+  // the forum is gone and Retain released its volume: what it kept is not ours to remove
+  if (claim.metadata.labels?.[LABEL_RETAINED] === "true") return `its files are kept on the retained volume ${claimName} (deletionPolicy Retain)`;
   return null;
 }
 

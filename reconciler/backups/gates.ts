@@ -13,7 +13,7 @@
  *   upgrade: the old code keeps serving, Degraded with reason BackupFailed; deleting the
  *   failed backup makes a new attempt.
  *
- * The objects these gates wait for are made by reconciler/steps/backup-gate-actions.ts.
+ * The objects these gates wait for are made by reconciler/steps/backup-gates.ts.
  */
 import type { DiscourseBackup } from "../../src/api/types.js";
 import { restoreJobName } from "../builders/backup-names.js";

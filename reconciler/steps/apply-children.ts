@@ -10,7 +10,7 @@
  * 3. workloads, services, exposure and policies: web and sidekiq, the web
  *    Service, Ingress or Route, PodDisruptionBudget, NetworkPolicy. The
  *    migration Job of a new version is written before web and sidekiq (API.md:
- *    it runs "before web and sidekiq roll to a new version"; plan-version.ts
+ *    it runs "before web and sidekiq roll to a new version"; plan-migrations.ts
  *    keeps their old image until it succeeded).
  *
  * Within a phase the builders' order is kept for the results. A failure of one

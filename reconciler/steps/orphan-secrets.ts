@@ -39,7 +39,8 @@ export async function removeOrphanSecrets(ctx: ReconcileContext, secrets: KubeOb
     const forum = { apiVersion: API_VERSION, kind: KIND, namespace: s.metadata.namespace, name: s.metadata.labels?.[LABEL_INSTANCE] ?? "" };
     if (await ctx.client.get(forum)) continue;
     const ref = { apiVersion: "v1", kind: "Secret", namespace: s.metadata.namespace, name: s.metadata.name };
-    if (await ctx.client.delete(ref, s.metadata.uid)) removed++;
+    if (!(await ctx.client.delete(ref, s.metadata.uid))) continue; // gone already, or re-created (another uid)
+    removed++;
     ctx.logger.info({ action: "deleted", kind: "Secret", namespace: s.metadata.namespace, child: s.metadata.name }, `deleted orphan Secret ${s.metadata.name}: its Discourse ${s.metadata.labels?.[LABEL_INSTANCE] ?? ""} does not exist`);
   }
   return removed;
