@@ -1,4 +1,4 @@
-/** `discourse-operator install`: the CRD and the webhook configurations into the current cluster. */
+/** `discourse-operator install`: the CRDs (Discourse, DiscourseBackup) and the webhook configurations into the current cluster. */
 import { Command } from "commander";
 import { OPERATOR_NAMESPACE, WEBHOOK_PORT } from "../api/constants.js";
 import { kubeConfigFrom, parsePort } from "./options.js";
@@ -14,13 +14,13 @@ interface InstallOptions {
 
 export function installCommand(): Command {
   return new Command("install")
-    .description("Install the CRD and the webhook configurations (with their caBundle) into the current cluster")
+    .description("Install the CRDs (Discourse, DiscourseBackup) and the webhook configurations (with their caBundle) into the current cluster")
     .option("--kubeconfig <file>", "kubeconfig (default: KUBECONFIG, ~/.kube/config)")
     .option("--url-host <host>", "url mode: the webhook runs outside the cluster at https://<host>:<port> (e.g. 127.0.0.1)")
     .option("--webhook-port <port>", "the webhook's HTTPS port (url mode)", parsePort, WEBHOOK_PORT)
     .option("--cert-dir <dir>", "url mode: the folder with the webhook's CA (created when missing)", "certs/local")
     .option("--namespace <ns>", "service mode: namespace of the webhook Service", OPERATOR_NAMESPACE)
-    .option("--crd-only", "install only the CRD", false)
+    .option("--crd-only", "install only the CRDs", false)
     .action(async (opts: InstallOptions) => {
       const [{ FolderCertificateStore }, { defaultCertificateOptions }, { loadOrCreateCertificates }, { serviceEndpoint, urlEndpoint }, { installCrd, installWebhookConfigurations }, { WEBHOOK_SERVICE_PORT }] =
         await Promise.all([
@@ -33,7 +33,7 @@ export function installCommand(): Command {
         ]);
       const kc = await kubeConfigFrom(opts);
       await installCrd(kc);
-      console.log("customresourcedefinition discourses.discourse.cern installed (Established)");
+      console.log("customresourcedefinitions discourses.discourse.cern and discoursebackups.discourse.cern installed (Established)");
       if (opts.crdOnly) return;
       const endpoint = opts.urlHost ? urlEndpoint(opts.webhookPort, opts.urlHost) : serviceEndpoint(opts.namespace, WEBHOOK_SERVICE_PORT);
       // url mode: the CA of the local certificate folder the webhook will serve from.
