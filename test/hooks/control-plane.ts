@@ -29,10 +29,16 @@ export function env(): TestEnv {
   return { kubeconfigPath: plane.kubeconfigPath, kc: kubeConfig, server: plane.server };
 }
 
+/** Namespaces made by the tests, in order; the first `ended` of them belong to tests that ran. */
+let namespaces: string[] = [];
+let ended = 0;
+let currentFile: string | undefined;
+
 /** Creates a namespace `<prefix>-<random>` and returns its name. */
 export async function newNamespace(prefix: string): Promise<string> {
   const name = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40)}-${randomBytes(3).toString("hex")}`;
   await env().kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  namespaces.push(name);
   return name;
 }
 
@@ -83,6 +89,23 @@ export async function installCrd(): Promise<void> {
 
 const startOnce = (): Promise<ControlPlane> => startControlPlane({ owner: process.pid });
 
+/**
+ * When a new test file starts, deletes the namespaces of the files before it (without
+ * waiting): their forums' pods would otherwise hold the simulated nodes' capacity and keep
+ * the controllers busy for the rest of the run. A file's `before` hooks run before its first
+ * test's root `beforeEach`, so what they made (after the last test of the previous file) is
+ * kept. Objects held by a finalizer of a reconciler that no longer runs keep their namespace
+ * Terminating; their pods still go.
+ */
+async function cleanUpEarlierFiles(file: string | undefined): Promise<void> {
+  if (file === currentFile) return;
+  currentFile = file;
+  const done = namespaces.slice(0, ended);
+  namespaces = namespaces.slice(ended);
+  ended = 0;
+  if (done.length > 0) await kubectl(["delete", "namespace", ...done, "--wait=false", "--ignore-not-found"]);
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(45 * 60_000); // a cold Go build of the binaries can take this long
@@ -95,6 +118,12 @@ export const mochaHooks = {
     });
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(plane.kubeconfigPath);
+  },
+  async beforeEach(this: Mocha.Context): Promise<void> {
+    await cleanUpEarlierFiles(this.currentTest?.file);
+  },
+  afterEach(): void {
+    ended = namespaces.length; // every namespace made so far belongs to a test that ran
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(30_000);
