@@ -17,15 +17,13 @@ export const KWOK_STAGES_PATH = join(REPO_ROOT, "test", "envtest", "kwok", "stag
 export const ZONES = ["zone-a", "zone-b"] as const;
 
 /**
- * Allocatable resources of each node: a large 256-core, 1 TiB machine. The
- * three samples need about 10 CPUs and 17 GiB of requests (migrations and surge
- * pods included); a whole test run keeps a hundred forums or more on the nodes
- * at once (one test alone runs 40), which a 32-core node could not hold, so the
- * later files' pods stayed Pending. A request above 256 CPUs still fits on no
- * node and stays Pending (reason Unschedulable). 250 pods per node stays within
- * the /24 pod CIDR KWOK gives each node.
+ * Allocatable resources of each node: a common 32-core, 128 GiB machine. The
+ * three samples (about 10 CPUs and 17 GiB of requests, migrations and surge
+ * pods included) fit with room for the other forums a test run creates; a
+ * request above 32 CPUs fits on no node and stays Pending (reason
+ * Unschedulable). 110 pods is the kubelet's default `maxPods`.
  */
-export const NODE_ALLOCATABLE = { cpu: "256", memory: "1Ti", pods: "250" } as const;
+export const NODE_ALLOCATABLE = { cpu: "32", memory: "128Gi", pods: "110" } as const;
 
 /** Names of the simulated nodes. */
 export const NODE_NAMES = ["kwok-node-1", "kwok-node-2", "kwok-node-3"] as const;

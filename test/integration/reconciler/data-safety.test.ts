@@ -191,6 +191,29 @@ describe("reconciler: data safety", function () {
     expect(await getObj("v1", "ConfigMap", ns, "second-env")).to.equal(null);
     expect(condition(await getObj(DSC, "Discourse", ns, "first"), "Degraded")?.status).to.equal("False");
   });
+});
+
+// Its own namespace and reconciler: the forums of the tests above (deleted, refused, waiting
+// for credentials) must not be what this one waits behind.
+describe("reconciler: hostname held by the oldest forum", function () {
+  let ns: string;
+  let r: Running;
+
+  before(async function () {
+    await installCrd();
+    ns = await newNamespace("rec-hostname");
+    r = await runReconciler(ns);
+  });
+  after(async () => r?.handle.stop());
+
+  const spec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...extra });
+
+  async function createForum(name: string, extra: Record<string, unknown> = {}): Promise<KubeObject> {
+    await apply(discourseManifest(ns, { name, spec: spec(name, extra) }));
+    for (const [kind, child] of retained(name)) await waitFor(`${kind} ${child}`, () => getObj("v1", kind, ns, child), 20_000);
+    await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
+    return (await getObj(DSC, "Discourse", ns, name))!;
+  }
 
   it("two forums with one hostname: the older keeps it and stays healthy, the newer gets no Ingress until the name is free", async function () {
     this.timeout(90_000);

@@ -22,6 +22,7 @@ describe("reconciler: growing volumes", function () {
   let r: Running;
 
   before(async function () {
+    this.timeout(180_000);
     await installCrd();
     ns = await newNamespace("rec-storage");
     // A StorageClass that allows expansion and a volume for the database claim to bind to
@@ -38,7 +39,7 @@ describe("reconciler: growing volumes", function () {
     await waitFor("database claim bound", async () => {
       const c = (await getObj("v1", "PersistentVolumeClaim", ns, `data-${forum.name}-postgresql-0`)) as Claim | null;
       return c?.status?.phase === "Bound";
-    }, 30_000);
+    }, 120_000); // the volume binder works through every claim of the run, one sync at a time
     await settle(r);
   });
   after(async () => {
