@@ -187,7 +187,10 @@ class Controller {
     // A shard caches only its own forums' children (most of the memory); every Discourse is kept (hostname holders span shards).
     const shard = this.opts.shard;
     const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
-    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, ...(keep ? { keep } : {}) });
+    // Children (~13 per forum, most of the memory) are held as JSON text and indexed by owning forum (object-cache.ts).
+    const child = kind !== KIND && kind !== BACKUP_KIND;
+    const cache = child ? { compact: true, indexBy: ownerKeys } : {};
+    const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, cache, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);
   }
@@ -261,7 +264,7 @@ class Controller {
   private store(): ChildStore {
     return {
       get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
-      list: (kind, ns) => this.informers.get(kind)?.cache.list(ns) ?? [],
+      owned: (kind, forumKey) => this.informers.get(kind)?.cache.indexed(forumKey) ?? [],
       covers: (kind) => this.informers.has(kind),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };

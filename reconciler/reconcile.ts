@@ -21,7 +21,7 @@ import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgres
 import { restoreJobName } from "./builders/backup-names.js";
 import { jobState } from "./steps/job-state.js";
 import type { KubeObject } from "./client/kube-client.js";
-import { splitKey } from "./informer/object-cache.js";
+import { objectKey, splitKey } from "./informer/object-cache.js";
 import { computeStatus, invalidStatus, newFailure, pausedStatus, refusedStatus } from "./status/compute-status.js";
 import { applyChildren } from "./steps/apply-children.js";
 import { checkSpec } from "./steps/check-spec.js";
@@ -101,7 +101,7 @@ function migrationFacts(ctx: ReconcileContext, obj: DefaultedDiscourse, status: 
     postgres: live(ctx, "StatefulSet", obj, postgresqlName(obj)),
     redis: live(ctx, "StatefulSet", obj, redisName(obj)) ?? live(ctx, "Deployment", obj, redisName(obj)),
     dbInitJob: live(ctx, "Job", obj, dbInitJobName(obj)),
-    jobs: ctx.store.list("Job", obj.metadata.namespace ?? ""),
+    jobs: ctx.store.owned("Job", objectKey(obj.metadata.namespace, obj.metadata.name ?? "")),
     statusVersion: status?.version,
   };
 }

@@ -8,8 +8,12 @@ import type { KubeObject } from "../client/kube-client.js";
 export interface ChildStore {
   /** The cached live object, or undefined when the cache has none (or no informer covers the kind). */
   get(kind: string, namespace: string, name: string): KubeObject | undefined;
-  /** The cached live objects of `kind` in `namespace` (none when no informer covers the kind). */
-  list(kind: string, namespace: string): KubeObject[];
+  /**
+   * The cached live objects of `kind` that belong to the forum `forumKey` (`namespace/name`;
+   * by ownerReference or instance label, informer/owner-key.ts), found through the cache's
+   * index; none when no informer covers the kind.
+   */
+  owned(kind: string, forumKey: string): KubeObject[];
   /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
   covers(kind: string): boolean;
   /** Puts the answer of a write into the cache (unless the cache holds a newer copy). */

@@ -34,6 +34,13 @@ export interface EventRecorderOptions {
 
 const REPEAT_WINDOW_MS = 10 * 60_000;
 
+/**
+ * Distinct events remembered for correlation, at most: client-go's EventCorrelator keeps
+ * an LRU of 4096 (tools/record/events_cache.go, maxLruCacheEntries). Beyond it the oldest
+ * is forgotten, and its next repeat creates a new Event instead of bumping the count.
+ */
+const MAX_SEEN = 4096;
+
 interface Seen {
   name: string;
   namespace: string;
@@ -160,8 +167,10 @@ export class EventRecorder {
       }
       const name = `${item.involved.name ?? "event"}.${randomBytes(8).toString("hex")}`;
       await this.client.create(this.event(item, name));
+      // Deleted first, so the map's order stays the order of creation (prune relies on it).
+      this.seen.delete(item.key);
       this.seen.set(item.key, { name, namespace: item.namespace, count: item.count, firstAt: item.firstAt.getTime() });
-      this.prune(item.firstAt.getTime());
+      this.prune(Date.now());
     } catch (err) {
       this.seen.delete(item.key);
       this.logger.warn({ reason: item.reason, err: describeError(err) }, "could not record event");
@@ -188,8 +197,16 @@ export class EventRecorder {
     };
   }
 
+  /**
+   * Forgets events older than the repeat window, and the oldest beyond MAX_SEEN. The map
+   * is in creation order, so this stops at the first entry it keeps: a write costs what
+   * it removes, not the size of the map (a fleet's first reconcile records tens of thousands).
+   */
   private prune(now: number): void {
-    for (const [k, s] of this.seen) if (now - s.firstAt >= REPEAT_WINDOW_MS) this.seen.delete(k);
+    for (const [k, s] of this.seen) {
+      if (now - s.firstAt < REPEAT_WINDOW_MS && this.seen.size <= MAX_SEEN) break;
+      this.seen.delete(k);
+    }
   }
 }
 

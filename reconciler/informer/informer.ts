@@ -19,7 +19,7 @@ import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { resourcePath, resourceType } from "../client/resources.js";
 import { ExponentialBackoff } from "../queue/rate-limiter.js";
-import { ObjectCache, objectKey, stripForCache } from "./object-cache.js";
+import { ObjectCache, objectKey, splitKey, stripForCache, type ObjectCacheOptions } from "./object-cache.js";
 
 export type InformerEvent = "add" | "update" | "delete";
 /** Called for every change the informer sees (also for differences found by a relist). */
@@ -44,6 +44,8 @@ export interface InformerOptions {
   stallTimeoutMs?: number;
   /** Server-side watch timeout in seconds; a random value in [min, 2*min). Defaults to 60. */
   watchTimeoutSeconds?: number;
+  /** How the cache holds objects (compact JSON text, a secondary index): see ObjectCache. */
+  cache?: ObjectCacheOptions;
 }
 
 class GoneError extends Error {}
@@ -65,7 +67,7 @@ interface WatchLine {
 
 /** See the file comment. `start()`, then await `synced`. */
 export class Informer {
-  readonly cache = new ObjectCache();
+  readonly cache: ObjectCache;
   /** Resolves once the first list is in the cache. */
   readonly synced: Promise<void>;
   private markSynced: () => void = () => undefined;
@@ -80,6 +82,7 @@ export class Informer {
   readonly counts = { lists: 0, watches: 0, stalls: 0, gone: 0, errors: 0 };
 
   constructor(private readonly opts: InformerOptions) {
+    this.cache = new ObjectCache(opts.cache);
     this.synced = new Promise((resolve) => (this.markSynced = resolve));
   }
 
@@ -146,9 +149,14 @@ export class Informer {
     this.wakeUp = null;
   }
 
+  /**
+   * Lists every page and applies it to the cache as it comes (a page at a time, so a
+   * large fleet's relist never holds a second copy of the whole cache), then drops what
+   * the list no longer has. Adds and changes are handled per page, deletions at the end.
+   */
   private async relist(): Promise<void> {
     this.counts.lists++;
-    const items: KubeObject[] = [];
+    const seen = new Set<string>();
     let cont: string | undefined;
     let rv = "";
     do {
@@ -158,19 +166,24 @@ export class Informer {
         limit: 500,
         continue: cont,
       });
-      for (const item of page.items) if (this.keeps(item)) items.push(stripForCache(item));
+      for (const item of page.items) {
+        if (!this.keeps(item)) continue;
+        const obj = stripForCache(item);
+        const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+        seen.add(key);
+        if (this.cache.resourceVersionOf(key) === obj.metadata.resourceVersion && obj.metadata.resourceVersion !== undefined) continue;
+        const old = this.cache.set(obj);
+        this.emit(old ? "update" : "add", obj, old);
+      }
       cont = page.continue;
       rv = page.resourceVersion;
     } while (cont);
-    const previous = this.cache.replaceAll(items);
-    const keyOf = (o: KubeObject): string => objectKey(o.metadata.namespace, o.metadata.name);
-    for (const obj of items) {
-      const old = previous.get(keyOf(obj));
-      if (!old) this.emit("add", obj);
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit("update", obj, old);
+    for (const key of this.cache.keys()) {
+      if (seen.has(key)) continue;
+      const { namespace, name } = splitKey(key);
+      const old = this.cache.delete(namespace, name);
+      if (old) this.emit("delete", old);
     }
-    const now = new Set(items.map(keyOf));
-    for (const [key, old] of previous) if (!now.has(key)) this.emit("delete", old);
     this.resourceVersion = rv;
     this.markSynced();
   }

@@ -121,6 +121,24 @@ describe("EventRecorder", () => {
     expect(created).to.match(/^root-forum\.[0-9a-f]{16}$/);
   });
 
+  it("remembers at most 4096 distinct events (client-go's LRU): the oldest one's repeat creates a new Event, a recent one's patches", async () => {
+    const sink = new FakeSink();
+    sink.auto = true;
+    const rec = new EventRecorder(sink.asSink(), logCapture().logger, { queueSize: 5000 });
+    const settle = async (): Promise<void> => {
+      while (rec.pending > 0) await sleep(5);
+    };
+    for (let i = 0; i <= 4096; i++) await rec.record(forum, "Normal", "Created", `created Service s-${i}`);
+    await settle();
+    expect(sink.writes.filter((w) => w.verb === "create")).to.have.length(4097);
+    await rec.record(forum, "Normal", "Created", "created Service s-4096");
+    await settle();
+    expect(sink.writes.at(-1)?.verb, "a recent event is still remembered").to.equal("patch");
+    await rec.record(forum, "Normal", "Created", "created Service s-0");
+    await settle();
+    expect(sink.writes.at(-1)?.verb, "the oldest was forgotten").to.equal("create");
+  });
+
   it("a failed write is logged and dropped; the next occurrence creates a new Event", async () => {
     const sink = new FakeSink();
     sink.auto = true;

@@ -1,4 +1,8 @@
-/** stripForCache and the ObjectCache: cached objects carry no managedFields and no last-applied annotation. */
+/**
+ * stripForCache and the ObjectCache: cached objects carry no managedFields and no
+ * last-applied annotation; a compact cache hands out equal, fresh objects; the index
+ * follows every write and delete.
+ */
 import { expect } from "chai";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { LAST_APPLIED_ANNOTATION, ObjectCache, stripForCache } from "../../../reconciler/informer/object-cache.js";
@@ -50,13 +54,76 @@ describe("ObjectCache stores stripped objects", () => {
   const writes: { name: string; write: (c: ObjectCache, o: KubeObject) => void }[] = [
     { name: "set", write: (c, o) => void c.set(o) },
     { name: "setIfNewer (the answer to a write)", write: (c, o) => c.setIfNewer(o) },
-    { name: "replaceAll (a relist)", write: (c, o) => void c.replaceAll([o]) },
   ];
-  for (const w of writes) {
-    it(w.name, () => {
-      const cache = new ObjectCache();
-      w.write(cache, configMap({ managedFields, annotations: { [LAST_APPLIED_ANNOTATION]: "{}", keep: "me" } }));
-      expect(cache.list()).to.deep.equal([configMap({ annotations: { keep: "me" } })]);
-    });
+  for (const compact of [false, true]) {
+    for (const w of writes) {
+      it(`${w.name}${compact ? " (compact)" : ""}`, () => {
+        const cache = new ObjectCache({ compact });
+        w.write(cache, configMap({ managedFields, annotations: { [LAST_APPLIED_ANNOTATION]: "{}", keep: "me" } }));
+        expect(cache.list()).to.deep.equal([configMap({ annotations: { keep: "me" } })]);
+        expect(cache.get("forums", "f-env")).to.deep.equal(configMap({ annotations: { keep: "me" } }));
+      });
+    }
   }
+});
+
+describe("ObjectCache (compact)", () => {
+  it("hands out a fresh copy on every read: a caller that changes one cannot change the cache", () => {
+    const cache = new ObjectCache({ compact: true });
+    cache.set(configMap({}));
+    const first = cache.get("forums", "f-env") as KubeObject & { data: Record<string, string> };
+    first.data.a = "changed";
+    expect(cache.get("forums", "f-env")).to.deep.equal(configMap({}));
+    expect(cache.get("forums", "f-env")).not.to.equal(cache.get("forums", "f-env"));
+  });
+
+  it("set returns the previous object and delete the removed one, parsed", () => {
+    const cache = new ObjectCache({ compact: true });
+    expect(cache.set(configMap({}))).to.equal(undefined);
+    expect(cache.set(configMap({ resourceVersion: "11" }))).to.deep.equal(configMap({}));
+    expect(cache.resourceVersionOf("forums/f-env")).to.equal("11");
+    expect(cache.delete("forums", "f-env")).to.deep.equal(configMap({ resourceVersion: "11" }));
+    expect(cache.size).to.equal(0);
+    expect(cache.delete("forums", "f-env")).to.equal(undefined);
+  });
+
+  it("setIfNewer keeps the newer resourceVersion", () => {
+    const cache = new ObjectCache({ compact: true });
+    cache.set(configMap({ resourceVersion: "20" }));
+    cache.setIfNewer(configMap({ resourceVersion: "19" }));
+    expect(cache.resourceVersionOf("forums/f-env")).to.equal("20");
+    cache.setIfNewer(configMap({ resourceVersion: "21" }));
+    expect(cache.resourceVersionOf("forums/f-env")).to.equal("21");
+  });
+});
+
+describe("ObjectCache index", () => {
+  const owner = (o: KubeObject): string[] => {
+    const forum = o.metadata.labels?.forum;
+    return forum ? [`forums/${forum}`] : [];
+  };
+  const cm = (name: string, forum?: string): KubeObject => configMap({ name, ...(forum ? { labels: { forum } } : {}) });
+
+  it("lists the objects filed under a value, and follows relabels and deletes", () => {
+    const cache = new ObjectCache({ compact: true, indexBy: owner });
+    cache.set(cm("a-env", "a"));
+    cache.set(cm("a-init", "a"));
+    cache.set(cm("b-env", "b"));
+    cache.set(cm("loose"));
+    const names = (v: string): string[] => cache.indexed(v).map((o) => o.metadata.name).sort();
+    expect(names("forums/a")).to.deep.equal(["a-env", "a-init"]);
+    expect(names("forums/b")).to.deep.equal(["b-env"]);
+    cache.set(cm("a-init", "b"));
+    expect(names("forums/a")).to.deep.equal(["a-env"]);
+    expect(names("forums/b")).to.deep.equal(["a-init", "b-env"]);
+    cache.delete("forums", "a-env");
+    expect(names("forums/a")).to.deep.equal([]);
+    expect(cache.keys().sort()).to.deep.equal(["forums/a-init", "forums/b-env", "forums/loose"]);
+  });
+
+  it("is empty without indexBy", () => {
+    const cache = new ObjectCache();
+    cache.set(cm("a-env", "a"));
+    expect(cache.indexed("forums/a")).to.deep.equal([]);
+  });
 });
