@@ -45,7 +45,7 @@ export function admissionReview(object: Discourse): string {
 }
 
 /** The baseline: node:https, same certificate, reads and parses the body, answers allowed. */
-async function startBaseline(tls: { cert: string; key: string }): Promise<Server> {
+export async function startBaseline(tls: { cert: string; key: string }): Promise<Server> {
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
