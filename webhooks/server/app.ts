@@ -1,6 +1,8 @@
 /**
- * The express application: routes only. Admission logic lives in admit.ts
- * and the processors; TLS and timeouts in start-webhook-server.ts.
+ * The webhook server's HTTP surface: the admission routes (admission-endpoint.ts,
+ * straight from node:http) and an express application for everything else.
+ * Admission logic lives in admit.ts and the processors; TLS and timeouts in
+ * start-webhook-server.ts.
  *
  * Bad requests get a JSON body `{ "error": "..." }` and no stack trace, and
  * never HTTP 500 for anything a body can hold:
@@ -15,16 +17,13 @@
  * as controller-runtime does: the user then reads why in kubectl's output,
  * where an HTTP error would only say that the webhook call failed.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { MUTATE_PATH, VALIDATE_PATH } from "../../src/api/constants.js";
-import { BACKUP_VALIDATE_PATH } from "../../src/api/backup-constants.js";
 import type { Logger } from "../../src/log.js";
-import { decodeAdmissionReview } from "../admission/decode-review.js";
-import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionResponse } from "../admission/types.js";
-import { admit, type AdmitDeps, type WebhookKind } from "./admit.js";
+import { admissionRouteOf, serveAdmission } from "./admission-endpoint.js";
+import type { AdmitDeps } from "./admit.js";
 import type { Caller } from "./callers.js";
-import { jsonDepth } from "./json-depth.js";
-import type { Outcome, WebhookMetrics } from "./metrics.js";
+import type { WebhookMetrics } from "./metrics.js";
 
 const MIB = 1024 * 1024;
 /**
@@ -49,97 +48,29 @@ export interface AppDeps extends AdmitDeps {
   /** Readiness for /readyz; ready when absent. */
   ready?: () => boolean;
   /** Who sent a request (callers.ts); every caller is untrusted when absent. */
-  callerOf?: (req: Request) => Caller;
+  callerOf?: (req: IncomingMessage) => Caller;
 }
-
-/** The metrics label of a request that matched no admission route. */
-export const UNMATCHED_ROUTE = "unmatched";
 
 function fail(res: Response, status: number, error: string): void {
   res.status(status).json({ error });
 }
 
-function requestLine(request: AdmissionRequest, response: AdmissionResponse, ms: number): Record<string, unknown> {
-  return {
-    uid: request.uid,
-    operation: request.operation,
-    resource: `${request.namespace ?? ""}/${request.name ?? ""}`,
-    allowed: response.allowed,
-    ...(response.status ? { code: response.status.code } : {}),
-    patched: response.patch !== undefined,
-    warnings: response.warnings?.length ?? 0,
-    durationMs: Math.round(ms * 10) / 10,
-  };
-}
-
-function admissionRoute(kind: WebhookKind, path: string, deps: AppDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const started = performance.now();
-    const done = (outcome: Outcome): void => deps.metrics.observe(path, outcome, (performance.now() - started) / 1000);
-    const decoded = decodeAdmissionReview(req.body);
-    if ("error" in decoded) {
-      deps.logger.warn({ path, status: 400, error: decoded.error }, "bad admission request");
-      done("bad_request");
-      return fail(res, 400, decoded.error);
-    }
-    const caller = deps.callerOf?.(req) ?? { trusted: false, reason: "no caller authentication configured" };
-    const response = await admit(kind, decoded.request, deps, caller);
-    res.status(200).json({ apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response });
-    deps.logger.info({ path, ...requestLine(decoded.request, response, performance.now() - started), trustedCaller: caller.trusted }, "admission");
-    done(response.allowed ? "allowed" : "denied");
-  };
-}
-
-/** Remembers which admission route a request took, for the labels of errors raised before the handler. */
-function routeLabel(path: string) {
-  return (_req: Request, res: Response, next: NextFunction): void => {
-    res.locals.route = path;
-    next();
-  };
-}
-
-/** Refuses (HTTP 400) a body nested deeper than MAX_JSON_DEPTH, before it is parsed. */
-function boundDepth(_req: Request, _res: Response, buf: Buffer): void {
-  if (jsonDepth(buf, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw Object.assign(new Error("too deep"), { status: 400, type: "entity.too.deep" });
-  }
-}
-
-function requireJson(req: Request, res: Response, next: NextFunction): void {
-  if (req.is("application/json")) return next();
-  fail(res, 400, `Content-Type must be application/json, got ${req.get("content-type") ?? "none"}`);
-}
-
-/** Body-parser errors (bad JSON, too large) and anything unexpected, as JSON without a stack. */
-function errorHandler(logger: Logger, metrics: WebhookMetrics) {
+/** Anything unexpected in the express app, as JSON without a stack (no metric: only admission routes have series). */
+function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const e = err as { status?: number; type?: string };
-    const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
-    const message =
-      e.type === "entity.too.large" ? `body exceeds ${MAX_BODY_BYTES} bytes` :
-      e.type === "entity.parse.failed" ? "body is not valid JSON" :
-      e.type === "entity.too.deep" ? `body nests deeper than ${MAX_JSON_DEPTH} levels` :
-      status < 500 ? "bad request" : "internal error";
-    const route = typeof res.locals.route === "string" ? res.locals.route : UNMATCHED_ROUTE;
-    logger[status < 500 ? "warn" : "error"]({ path: route, status, error: message }, "bad admission request");
-    metrics.observe(route, status < 500 ? "bad_request" : "error", 0);
-    if (!res.headersSent) fail(res, status, message);
+    logger.error({ path: req.path, status: 500, error: err instanceof Error ? err.name : "error" }, "request failed");
+    if (!res.headersSent) fail(res, 500, "internal error");
   };
 }
 
-/** Build the app: POST VALIDATE_PATH, MUTATE_PATH and BACKUP_VALIDATE_PATH, GET /healthz, /readyz, /metrics. */
+/** The express app of every path but the admission routes: GET /healthz, /readyz, /metrics; a JSON 404 for anything else. */
 export function createWebhookApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  // No ETag: admission responses are POST answers nobody revalidates; hashing each body is wasted work.
   app.disable("etag");
-  // The apiserver calls the exact paths of the configurations: /VALIDATE… or a trailing slash is not one of them.
+  // Exact paths, as the admission routes (admission-endpoint.ts): /HEALTHZ or a trailing slash is not one of them.
   app.enable("case sensitive routing");
   app.enable("strict routing");
-  const json = express.json({ limit: MAX_BODY_BYTES, strict: false, type: () => true, verify: boundDepth });
-  app.post(VALIDATE_PATH, routeLabel(VALIDATE_PATH), requireJson, json, admissionRoute("validate", VALIDATE_PATH, deps));
-  app.post(MUTATE_PATH, routeLabel(MUTATE_PATH), requireJson, json, admissionRoute("mutate", MUTATE_PATH, deps));
-  app.post(BACKUP_VALIDATE_PATH, routeLabel(BACKUP_VALIDATE_PATH), requireJson, json, admissionRoute("validate-backup", BACKUP_VALIDATE_PATH, deps));
   app.get("/healthz", (_req, res) => void res.type("text/plain").send("ok"));
   app.get("/readyz", (_req, res) => {
     const ready = deps.ready?.() ?? true;
@@ -149,6 +80,19 @@ export function createWebhookApp(deps: AppDeps): express.Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.use((req, res) => fail(res, 404, `no route for ${req.method} ${req.path}`));
-  app.use(errorHandler(deps.logger, deps.metrics));
+  app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The server's request listener: the admission routes (POST VALIDATE_PATH, MUTATE_PATH,
+ * BACKUP_VALIDATE_PATH) go to admission-endpoint.ts, everything else to the express app.
+ */
+export function createWebhookHandler(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createWebhookApp(deps);
+  return (req, res) => {
+    const route = admissionRouteOf(req);
+    if (route) void serveAdmission(req, res, route, deps);
+    else app(req, res);
+  };
 }

@@ -11,7 +11,7 @@ import { logger as rootLogger, type Logger } from "../../src/log.js";
 import type { SecretCreator } from "../credentials/ensure-credentials-secret.js";
 import type { FactsSource } from "../facts/types.js";
 import type { DiscourseLookup } from "../facts/discourse-lookup.js";
-import { createWebhookApp } from "./app.js";
+import { createWebhookHandler } from "./app.js";
 import { UNTRUSTED, callerOf, tlsOptionsFor, type CallerPolicy } from "./callers.js";
 import { createWebhookMetrics, type WebhookMetrics } from "./metrics.js";
 
@@ -74,7 +74,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const callers = opts.callers ?? UNTRUSTED;
   const clientTls = tlsOptionsFor(callers);
   let closing = false;
-  const app = createWebhookApp({
+  const handler = createWebhookHandler({
     facts: opts.facts,
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
     ...(opts.discourses ? { discourses: opts.discourses } : {}),
@@ -95,7 +95,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       requestTimeout: t.requestMs,
       connectionsCheckingInterval: t.checkIntervalMs,
     },
-    app,
+    handler,
   );
   server.on("tlsClientError", (err: Error, socket: Socket) => {
     log.debug({ remote: socket.remoteAddress, error: err.message }, "TLS handshake failed");

@@ -1,7 +1,7 @@
 /**
  * Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource,
  * https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/),
- * parsed exactly into a fraction of big integers so that `1Gi`, `1024Mi`,
+ * parsed exactly into a fraction of big integers (remembered by text, see MEMO) so that `1Gi`, `1024Mi`,
  * `1073741824`, `1.5Gi`, `500m`, `0.5` and `5e-1` compare as the apiserver does.
  */
 
@@ -51,7 +51,25 @@ export function quantityText(q: unknown): string {
  */
 export function parseQuantity(q: unknown): ParsedQuantity | null {
   const text = typeof q === "number" && Number.isFinite(q) ? String(q) : q;
-  const m = typeof text === "string" ? QUANTITY.exec(text) : null;
+  if (typeof text !== "string") return null;
+  // Every admission parses the same few quantities (`500m`, `1Gi`) several times: remember them.
+  const memo = text.length <= MEMO_MAX_LENGTH ? MEMO.get(text) : undefined;
+  if (memo !== undefined) return memo;
+  const parsed = parseText(text);
+  if (text.length <= MEMO_MAX_LENGTH) {
+    if (MEMO.size >= MEMO_MAX_ENTRIES) MEMO.clear();
+    MEMO.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** Results of parseQuantity by text (frozen, shared); cleared when full, so hostile input cannot grow it. */
+const MEMO = new Map<string, ParsedQuantity | null>();
+const MEMO_MAX_ENTRIES = 1024;
+const MEMO_MAX_LENGTH = 64;
+
+function parseText(text: string): ParsedQuantity | null {
+  const m = QUANTITY.exec(text);
   if (!m) return null;
   const [, sign = "", mantissa = "", binary, decimal, exponent] = m;
   const [whole = "", fraction = ""] = mantissa.split(".");
@@ -63,7 +81,7 @@ export function parseQuantity(q: unknown): ParsedQuantity | null {
   else denominator *= 10n ** BigInt(-power10);
   if (binary !== undefined) numerator *= 2n ** BigInt(BINARY[binary] ?? 0);
   if (sign === "-") numerator = -numerator;
-  return { numerator, denominator };
+  return Object.freeze({ numerator, denominator });
 }
 
 /**

@@ -94,6 +94,15 @@ describe("webhook server over HTTPS: bad requests", function () {
       status: 413,
       error: "body exceeds 7340032 bytes",
     },
+    {
+      name: "a chunked body over 7 MiB (no Content-Length: cut off while read)",
+      path: MUTATE_PATH,
+      body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20),
+      headers: { ...json, "transfer-encoding": "chunked" },
+      status: 413,
+      error: "body exceeds 7340032 bytes",
+    },
+    { name: "a query string (the apiserver's ?timeout=10s) still reaches the route", path: `${VALIDATE_PATH}?timeout=10s`, body: "{not json", headers: json, status: 400, error: "body is not valid JSON" },
     { name: "an unknown path", path: "/validate-something-else", body: "{}", headers: json, status: 404, error: "no route for POST /validate-something-else" },
     { name: "GET on an admission path", method: "GET", path: VALIDATE_PATH, status: 404, error: `no route for GET ${VALIDATE_PATH}` },
   ];
