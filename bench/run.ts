@@ -43,7 +43,10 @@ import { startBenchWebhook, type BenchWebhook } from "./webhook-server.js";
 
 const OUT = join(REPO_ROOT, ".bench");
 const RESYNC_PERIOD_S = 30;
-const CONVERGE_TIMEOUT_MS = 10 * 60_000;
+/** A converge (or floor) run gives up after 10 minutes, or 600 ms per forum when that is longer (2,000 forums: 20 minutes). */
+function convergeTimeoutMs(instances: number): number {
+  return Math.max(10 * 60_000, instances * 600);
+}
 
 const t00 = performance.now();
 function step(text: string): void {
@@ -64,7 +67,7 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   r.operator = await startOperator({ kubeconfigPath: cluster.plane.kubeconfigPath, namespace: ns, resyncPeriodS: RESYNC_PERIOD_S, logPath: join(OUT, "operator.log") });
   const emptyRss = await sampleRss(r.operator);
   step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
-  const converge = await measureConverge(cluster, ns, forums, keys, CONVERGE_TIMEOUT_MS);
+  const converge = await measureConverge(cluster, ns, forums, keys, convergeTimeoutMs(instances));
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
   detail.podsAfterConverge = await settle(cluster, ns);
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
@@ -76,6 +79,14 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   const idle = await measureIdle(r.operator, { instances, resyncPeriodS: RESYNC_PERIOD_S, quietMs: 3000 });
   detail.idleReconciles = idle.reconciles;
   const memory = await measureMemory(r.operator, instances, emptyRss);
+  // Where the resident memory is: V8's heap (used, and reserved), and memory outside it (buffers, TLS).
+  const mib = async (name: string): Promise<number> => round((await r.operator!.counter(name)) / 2 ** 20, 1);
+  detail.memoryBreakdownMb = {
+    rss: memory["memory.rss_mb"],
+    heapUsed: await mib("nodejs_heap_size_used_bytes"),
+    heapTotal: await mib("nodejs_heap_size_total_bytes"),
+    external: await mib("nodejs_external_memory_bytes"),
+  };
   step(`drift during a resync: ${driftTrials} trials`);
   const during = await measureDriftDuringResync(cluster, r.watcher, r.operator, ns, { instances, trials: driftTrials, timeoutMs: 30_000, periodS: RESYNC_PERIOD_S });
   detail.driftDuringResyncSamplesMs = during.samples.map((s) => round(s, 1));
@@ -104,7 +115,7 @@ async function floorPhase(cluster: BenchCluster, instances: number): Promise<num
   const { forums, keys } = planForums(instances, ns);
   await createSecrets(cluster, ns, forums);
   step(`floor: ${keys.length} objects from a plain parallel client`);
-  return measureFloor(cluster, ns, forums, keys, CONVERGE_TIMEOUT_MS);
+  return measureFloor(cluster, ns, forums, keys, convergeTimeoutMs(instances));
 }
 
 async function main(): Promise<void> {
@@ -119,20 +130,28 @@ async function main(): Promise<void> {
   try {
     step("compiling the operator (tsconfig.build.json → .bench/dist)");
     compileOperator();
-    step("starting the local control plane");
-    const cluster = (r.cluster = await startBenchCluster({ workloads: false }));
-    const op = await operatorPhase(r, cluster, args.instances, args.driftTrials, detail);
+    // Each phase on a control plane of its own: a phase never runs behind the objects (and the
+    // kube-controller-manager's work on them) of the one before, so the floor and the operator
+    // meet the same empty apiserver.
+    const fresh = async (what: string): Promise<BenchCluster> => {
+      await r.cluster?.stop();
+      step(`starting a fresh local control plane (${what})`);
+      return (r.cluster = await startBenchCluster({ workloads: false }));
+    };
+    const floor = await floorPhase(await fresh("floor"), args.instances);
+    step(`floor: ${round(floor)} s`);
+    const op = await operatorPhase(r, await fresh("operator"), args.instances, args.driftTrials, detail);
     let sharded: Partial<Figures> = {};
     if (args.shards > 1) {
+      const cluster = await fresh("sharded");
       step(`sharded: ${args.shards} shard processes converge ${args.instances} forums`);
-      sharded = await measureSharded(cluster, { instances: args.instances, count: args.shards, resyncPeriodS: RESYNC_PERIOD_S, timeoutMs: CONVERGE_TIMEOUT_MS, outDir: OUT });
+      sharded = await measureSharded(cluster, { instances: args.instances, count: args.shards, resyncPeriodS: RESYNC_PERIOD_S, timeoutMs: convergeTimeoutMs(args.instances), outDir: OUT });
     }
-    const wh = await webhookPhase(r, cluster, args.durationS, args.admissionRounds, detail);
-    const floor = await floorPhase(cluster, args.instances);
-    await cluster.stop();
+    const wh = await webhookPhase(r, await fresh("webhook"), args.durationS, args.admissionRounds, detail);
+    await r.cluster?.stop();
     r.cluster = undefined;
     step(`ready: ${args.readyInstances} forums until Ready, on a control plane with simulated nodes`);
-    const ready = await measureReady(args.readyInstances, join(OUT, "operator-ready.log"), CONVERGE_TIMEOUT_MS);
+    const ready = await measureReady(args.readyInstances, join(OUT, "operator-ready.log"), convergeTimeoutMs(args.readyInstances));
     step(`ready in ${round(ready["reconcile.ready_s"])} s`);
     const converge = op["reconcile.converge_s"] ?? NaN;
     const shardedConverge = sharded["reconcile.sharded_converge_s"];

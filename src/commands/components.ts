@@ -12,6 +12,7 @@ import type { CallerPolicy } from "../../webhooks/server/callers.js";
 import type { ClusterAccess } from "../kube/cluster-access.js";
 import type { RunningWebhook } from "../../webhooks/server/run-webhook.js";
 import { OPERATOR_NAMESPACE, WEBHOOK_SERVICE_NAME } from "../api/constants.js";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { startProbeServer } from "../http/probe-server.js";
 import { logger } from "../log.js";
 import { parseBindAddress, podNamespace } from "./options.js";
@@ -111,9 +112,24 @@ export async function startReconcilerComponent(kc: ClusterAccess | KubeConfig, f
 export async function startProbes(address: string, ready: () => boolean, handle?: ReconcilerHandle): Promise<Server | null> {
   const bind = parseBindAddress(address);
   if (!bind) return null;
-  const server = await startProbeServer({ ...bind, ready, registries: handle ? [handle.metrics.registry] : [] });
+  const server = await startProbeServer({ ...bind, ready, registries: [processRegistry(), ...(handle ? [handle.metrics.registry] : [])] });
   logger.info({ component: "probes", address }, `serving /healthz, /readyz and /metrics on ${address}`);
   return server;
+}
+
+let processMetrics: Registry | undefined;
+
+/**
+ * The process's own metrics, once per process: prom-client's default set
+ * (`process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`, event-loop lag, GC),
+ * as a Go operator exports `process_*` and `go_memstats_*`.
+ */
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
 }
 
 /**
