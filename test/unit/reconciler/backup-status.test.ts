@@ -131,6 +131,13 @@ describe("backup status", () => {
     expect(later.message).to.equal("waiting for Job blog-backup-nightly to start");
   });
 
+  it("a Job with FailureTarget (its last pod terminating) is Failed already, with the condition's reason", () => {
+    const failing = job({ startTime: "2026-05-02T09:00:00Z", failed: 1, terminating: 1, conditions: [{ type: "FailureTarget", status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }] });
+    const status = nextBackupStatus(undefined, facts({ job: failing }));
+    expect(status.phase).to.equal("Failed");
+    expect(status.message).to.equal("backup Job blog-backup-nightly failed (DeadlineExceeded: Job was active longer than specified deadline)");
+  });
+
   it("reads a Job's outcome", () => {
     expect([undefined, job({}), job({ active: 1 }), completeJob, failedJob].map((j) => jobOutcome(j))).to.deep.equal(["none", "waiting", "running", "succeeded", "failed"]);
   });
