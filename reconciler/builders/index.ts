@@ -75,8 +75,6 @@ export interface DesiredChild {
   kind: string;
   name: string;
   mode: ApplyMode;
-  /** Kept under `deletionPolicy: Retain` (no owner reference while Retain; docs/deletion.md). */
-  retainable: boolean;
   /**
    * The desired object, or null: the child must not exist (delete it when present).
    * `patchIfExists` entries are never null: when there is nothing to patch (the database
@@ -160,23 +158,9 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["policy/v1", "PodDisruptionBudget", N.webName(obj), "apply", buildPodDisruptionBudget(obj)],
     ["networking.k8s.io/v1", "NetworkPolicy", N.backendPolicyName(obj), "apply", buildNetworkPolicy(obj)],
   ];
-  const retainable = new Set([
-    credentialsSecretName(obj),
-    N.appSecretsName(obj),
-    N.uploadsClaimName(obj),
-    N.databaseClaimName(obj),
-    N.redisClaimName(obj),
-  ]);
   return entries
     .filter(([, , , mode, object]) => mode !== "patchIfExists" || object !== null)
-    .map(([apiVersion, kind, name, mode, object]) => ({
-      apiVersion,
-      kind,
-      name,
-      mode,
-      retainable: (kind === "Secret" || kind === "PersistentVolumeClaim") && retainable.has(name),
-      object,
-    }));
+    .map(([apiVersion, kind, name, mode, object]) => ({ apiVersion, kind, name, mode, object }));
 }
 
 export * from "./names.js";
