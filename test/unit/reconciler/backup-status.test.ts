@@ -207,4 +207,8 @@ describe("retention", () => {
       expect(backupsBeyondRetention(backups, c.retention).map((b) => b.metadata.name)).to.deep.equal(c.want);
     });
   }
+  it("does not delete a backup an active restore reads; it still counts, so no newer one goes in its place", () => {
+    expect(backupsBeyondRetention(backups, 1, new Set(["b1"])).map((b) => b.metadata.name)).to.deep.equal(["b2"]);
+    expect(backupsBeyondRetention(backups, 2, new Map([["b1", "copy-restore"]])).map((b) => b.metadata.name)).to.deep.equal([]);
+  });
 });
