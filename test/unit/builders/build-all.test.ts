@@ -3,6 +3,8 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { buildAll, codeAnnotations, codeRevision, OWNED_KINDS, REVISION_ANNOTATION, specCode, type DesiredChild } from "../../../reconciler/builders/index.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
 import { resourceType } from "../../../reconciler/client/resources.js";
+import { envConfig } from "../../../reconciler/builders/env-configmap.js";
+import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
 import { deepFreeze, marketplace, rootForum, withSpec } from "./fixtures.js";
 
 type Row = [kind: string, name: string, mode: string, exists: boolean];
@@ -210,6 +212,18 @@ describe("builders/buildAll", () => {
       });
     });
   }
+
+  it("takes the env ConfigMap and the plan's migration Job as passed along (built once per reconcile): the same children as building them", () => {
+    const obj = rootForum();
+    const env = envConfig(obj);
+    const job = buildMigrateJob(obj, "pre", { env });
+    const children = buildAll(obj, { migration: "pre", migrationJob: job, env });
+    expect(children.find((c) => c.kind === "ConfigMap" && c.name === "root-forum-env")?.object).to.equal(env.configMap);
+    expect(children.find((c) => c.kind === "Job" && c.name === job.metadata?.name)?.object).to.equal(job);
+    const web = children.find((c) => c.kind === "Deployment" && c.name === "root-forum-web")?.object as V1Deployment;
+    expect(web.spec?.template.metadata?.annotations?.["discourse.cern/config-hash"]).to.equal(env.hash);
+    expect(children).to.deep.equal(buildAll(obj, { migration: "pre" }));
+  });
 
   it("OWNED_KINDS lists each kind once; only Route is optional", () => {
     const keys = OWNED_KINDS.map((k) => `${k.apiVersion}/${k.kind}`);
