@@ -124,6 +124,15 @@ function statusOf(phase: Phase, cond: { status: "True" | "False" | "Unknown"; re
   });
 }
 
+/**
+ * When the Job succeeded, as the Job controller recorded it: `completionTime` (set with
+ * `Complete`), else the time of `SuccessCriteriaMet`, which comes first (job-state.ts).
+ */
+function succeededAt(job: KubeObject | undefined): string | undefined {
+  const s = (job?.status ?? {}) as JobStatus;
+  return s.completionTime ?? (s.conditions ?? []).find((c) => c.type === "SuccessCriteriaMet" && c.status === "True")?.lastTransitionTime;
+}
+
 type Builder = (previous: DiscourseBackupStatus | undefined, f: BackupFacts) => DiscourseBackupStatus;
 
 const BUILDERS: Record<JobOutcome, Builder> = {
@@ -131,7 +140,7 @@ const BUILDERS: Record<JobOutcome, Builder> = {
   waiting: (p, f) => statusOf("Pending", { status: "Unknown", reason: "Pending" }, `waiting for Job ${f.jobName} to start`, p, f),
   running: (p, f) => statusOf("Running", { status: "Unknown", reason: "Running" }, `Job ${f.jobName} is writing the backup`, p, f),
   succeeded: (p, f) => {
-    const completedAt = ((f.job?.status ?? {}) as JobStatus).completionTime ?? f.now;
+    const completedAt = succeededAt(f.job) ?? f.now;
     return statusOf("Completed", { status: "True", reason: "Completed" }, `backup written to ${f.location}`, p, f, { completedAt, ...(parseSummary(f.podMessage) ?? {}) });
   },
   failed: (p, f) => statusOf("Failed", { status: "False", reason: "JobFailed" }, failedMessage(f.job, f.jobName, f.podMessage), p, f, { completedAt: f.now }),

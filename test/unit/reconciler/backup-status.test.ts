@@ -138,6 +138,12 @@ describe("backup status", () => {
     expect(status.message).to.equal("backup Job blog-backup-nightly failed (DeadlineExceeded: Job was active longer than specified deadline)");
   });
 
+  it("a Job with SuccessCriteriaMet (before Complete) is Completed, at the time of that condition", () => {
+    const met = job({ startTime: "2026-05-02T09:00:00Z", succeeded: 1, conditions: [{ type: "SuccessCriteriaMet", status: "True", lastTransitionTime: "2026-05-02T09:04:00Z" }] });
+    const status = nextBackupStatus(undefined, facts({ job: met }));
+    expect([status.phase, status.completedAt]).to.deep.equal(["Completed", "2026-05-02T09:04:00Z"]);
+  });
+
   it("reads a Job's outcome", () => {
     expect([undefined, job({}), job({ active: 1 }), completeJob, failedJob].map((j) => jobOutcome(j))).to.deep.equal(["none", "waiting", "running", "succeeded", "failed"]);
   });
