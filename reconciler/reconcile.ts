@@ -19,6 +19,7 @@ import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
 import type { ApplyContext } from "./apply/apply-child.js";
 import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
 import { restoreJobName } from "./builders/backup-names.js";
+import { envConfig } from "./builders/env-configmap.js";
 import { jobState } from "./steps/job-state.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { objectKey, splitKey } from "./informer/object-cache.js";
@@ -71,7 +72,8 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     return "invalid";
   }
   const conflict = await hostnameConflict(ctx, obj);
-  const observed = liveOptions(ctx, defaulted);
+  // built once, read by the plan (migration Job names) and the builders (ConfigMap, config hash)
+  const observed: BuildOptions = { ...liveOptions(ctx, defaulted), env: envConfig(defaulted) };
   const gateFacts = backupGateFacts(ctx, defaulted);
   const plan = planMigrations({ ...migrationFacts(ctx, defaulted, status, observed), backups: gateFacts });
   await actOnBackupGates(ctx, obj, defaulted, plan, gateFacts);
@@ -123,11 +125,11 @@ function liveOptions(ctx: ReconcileContext, obj: DefaultedDiscourse): BuildOptio
   };
 }
 
-/** What the builders need from the plan: the code web and sidekiq run, the migration Job due, stale migration Jobs. */
+/** What the builders need from the plan: the code web and sidekiq run, the migration Job due (as the plan built it), stale migration Jobs. */
 function planOptions(plan: MigrationPlan): BuildOptions {
   return {
     served: plan.served,
-    ...(plan.job ? { migration: plan.job.stage } : {}),
+    ...(plan.job ? { migration: plan.job.stage, migrationJob: plan.job.object } : {}),
     ...(plan.staleJobs.length > 0 ? { staleMigrationJobs: plan.staleJobs } : {}),
   };
 }

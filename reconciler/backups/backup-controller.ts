@@ -19,6 +19,7 @@ import type { InformerEvent } from "../informer/informer.js";
 import { objectKey } from "../informer/object-cache.js";
 import { WorkQueue } from "../queue/work-queue.js";
 import type { BackupContext } from "./context.js";
+import { backupsReadByRestores } from "./backups-in-use.js";
 import { reconcileBackup } from "./reconcile-backup.js";
 import { reconcileForumBackups } from "./reconcile-forum-backups.js";
 import { backupsBeyondRetention, backupsOf, dueScheduledBackup } from "./schedule.js";
@@ -78,11 +79,20 @@ export class BackupController {
     if (obj.metadata.deletionTimestamp || _event === "delete") this.enqueueDeletingBackups(ns, obj.metadata.name);
   };
 
-  /** Handler for the Job informer: a backup or cleanup Job changed. */
+  /**
+   * Handler for the Job informer: a backup or cleanup Job changed, or a restore Job that
+   * holds its backup's deletion and retention (backups-in-use.ts) did.
+   */
   onJob = (_event: InformerEvent, obj: KubeObject): void => {
     const backup = obj.metadata.annotations?.[BACKUP_ANNOTATION];
     const component = obj.metadata.labels?.[LABEL_COMPONENT];
-    if (backup && (component === COMPONENTS.backup || component === COMPONENTS.backupCleanup)) this.queue?.add(BACKUP + objectKey(obj.metadata.namespace, backup));
+    if (!backup) return;
+    if (component === COMPONENTS.backup || component === COMPONENTS.backupCleanup) this.queue?.add(BACKUP + objectKey(obj.metadata.namespace, backup));
+    if (component === COMPONENTS.restore) {
+      this.queue?.add(BACKUP + objectKey(obj.metadata.namespace, backup));
+      const forum = (this.deps.backups.get(obj.metadata.namespace ?? "", backup) as unknown as DiscourseBackup | undefined)?.spec?.discourse;
+      if (forum) this.addForum(objectKey(obj.metadata.namespace, forum));
+    }
   };
 
   /** Handler for the claim informer: the backups volume going lets deletions finish. */
@@ -112,10 +122,16 @@ export class BackupController {
       const spec = (d.spec ?? {}) as DiscourseSpec;
       const backups = backupsOf(d.metadata.name, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[]);
       const due = dueScheduledBackup(d.metadata.name, spec.backup?.schedule, d.metadata.creationTimestamp, backups, now);
-      if (due || backupsBeyondRetention(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION).length > 0) {
+      if (due || this.prunable(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION, d.metadata.namespace ?? "")) {
         this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
       }
     }
+  }
+
+  /** Whether retention would delete a backup now (the Jobs are listed only when a backup is beyond it). */
+  private prunable(backups: DiscourseBackup[], retention: number, namespace: string): boolean {
+    if (backupsBeyondRetention(backups, retention).length === 0) return false;
+    return backupsBeyondRetention(backups, retention, backupsReadByRestores(this.deps.store.list("Job", namespace))).length > 0;
   }
 
   start(): void {

@@ -10,6 +10,7 @@
  */
 import type { DiscourseBackupStatus } from "../../src/api/types.js";
 import type { KubeObject } from "../client/kube-client.js";
+import { jobState } from "../steps/job-state.js";
 
 /** What the backup script reports (backup-scripts.ts, `summary.json`). */
 export interface BackupSummary {
@@ -29,13 +30,17 @@ interface JobStatus {
 
 export type JobOutcome = "none" | "waiting" | "running" | "succeeded" | "failed";
 
-/** Where a Job is: absent, not started, running, or finished one way or the other. */
+/**
+ * Where a Job is: absent (`none`), not started (`waiting`), started (`running`), or finished
+ * one way or the other. Finished is `jobState` (reconciler/steps/job-state.ts, the one reading
+ * of a Job's conditions, `FailureTarget` and `SuccessCriteriaMet` included); this only splits
+ * its `active` by whether the Job has started (a start time or an active pod).
+ */
 export function jobOutcome(job: KubeObject | undefined): JobOutcome {
-  if (!job) return "none";
-  const s = (job.status ?? {}) as JobStatus;
-  const done = (type: string): boolean => (s.conditions ?? []).some((c) => c.type === type && c.status === "True");
-  if (done("Complete") || (s.succeeded ?? 0) >= 1) return "succeeded";
-  if (done("Failed")) return "failed";
+  const state = jobState(job);
+  if (state === "absent") return "none";
+  if (state !== "active") return state;
+  const s = (job?.status ?? {}) as JobStatus;
   return s.startTime || (s.active ?? 0) > 0 ? "running" : "waiting";
 }
 
@@ -95,7 +100,8 @@ function condition(status: "True" | "False" | "Unknown", reason: string, message
 
 function failedMessage(job: KubeObject | undefined, jobName: string, podMessage: string | undefined): string {
   const s = (job?.status ?? {}) as JobStatus;
-  const failed = (s.conditions ?? []).find((c) => c.type === "Failed" && c.status === "True");
+  // Failed, or FailureTarget while the last pods terminate (job-state.ts): both say why
+  const failed = ["Failed", "FailureTarget"].map((t) => (s.conditions ?? []).find((c) => c.type === t && c.status === "True")).find(Boolean);
   const why = [failed?.reason, failed?.message].filter(Boolean).join(": ");
   const tail = podMessage?.trim().split("\n").slice(-3).join(" | ").slice(0, 500);
   return `backup Job ${jobName} failed${why ? ` (${why})` : ""}${tail ? `: ${tail}` : ""}`;
@@ -118,6 +124,15 @@ function statusOf(phase: Phase, cond: { status: "True" | "False" | "Unknown"; re
   });
 }
 
+/**
+ * When the Job succeeded, as the Job controller recorded it: `completionTime` (set with
+ * `Complete`), else the time of `SuccessCriteriaMet`, which comes first (job-state.ts).
+ */
+function succeededAt(job: KubeObject | undefined): string | undefined {
+  const s = (job?.status ?? {}) as JobStatus;
+  return s.completionTime ?? (s.conditions ?? []).find((c) => c.type === "SuccessCriteriaMet" && c.status === "True")?.lastTransitionTime;
+}
+
 type Builder = (previous: DiscourseBackupStatus | undefined, f: BackupFacts) => DiscourseBackupStatus;
 
 const BUILDERS: Record<JobOutcome, Builder> = {
@@ -125,7 +140,7 @@ const BUILDERS: Record<JobOutcome, Builder> = {
   waiting: (p, f) => statusOf("Pending", { status: "Unknown", reason: "Pending" }, `waiting for Job ${f.jobName} to start`, p, f),
   running: (p, f) => statusOf("Running", { status: "Unknown", reason: "Running" }, `Job ${f.jobName} is writing the backup`, p, f),
   succeeded: (p, f) => {
-    const completedAt = ((f.job?.status ?? {}) as JobStatus).completionTime ?? f.now;
+    const completedAt = succeededAt(f.job) ?? f.now;
     return statusOf("Completed", { status: "True", reason: "Completed" }, `backup written to ${f.location}`, p, f, { completedAt, ...(parseSummary(f.podMessage) ?? {}) });
   },
   failed: (p, f) => statusOf("Failed", { status: "False", reason: "JobFailed" }, failedMessage(f.job, f.jobName, f.podMessage), p, f, { completedAt: f.now }),

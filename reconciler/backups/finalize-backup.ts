@@ -6,6 +6,9 @@
  * - The forum is being deleted under `deletionPolicy: Retain`, or is gone and Retain released
  *   the volume (labelled retained): the files stay, with the volume (API.md: Retain keeps the
  *   backups, however the forum and then its backups are deleted).
+ * - An active restore Job (of this forum or another, backups-in-use.ts) reads the files: the
+ *   deletion waits until it finished (an Event `BackupInUse` on the forum and a log line say
+ *   why; the restore Job's changes, and a recheck every 30 s, look again).
  * - Otherwise: a backup Job still running is stopped first (it could finish writing after
  *   the cleanup); then the cleanup Job `<forum>-cleanup-<backup>` removes `/backups/<backup>`;
  *   once it succeeded, the finalizer goes. A failed cleanup keeps the finalizer and says so
@@ -19,11 +22,17 @@ import { pgvectorImage } from "../builders/images.js";
 import { BACKUP_ANNOTATION, backupJobName, backupsClaimName, cleanupJobName } from "../builders/backup-names.js";
 import { statusCode, type KubeObject } from "../client/kube-client.js";
 import { jobOutcome } from "./backup-status.js";
+import { backupsReadByRestores } from "./backups-in-use.js";
 import type { BackupContext } from "./context.js";
 import { setBackupFinalizers } from "./backup-finalizer.js";
 
 /** How often a deletion waiting for a Job to go away is looked at again, in milliseconds. */
 const RECHECK_MS = 2000;
+/**
+ * How often a deletion held by a restore is looked at again, in milliseconds: only a safety
+ * net, as the restore Job's own changes queue the backup (backup-controller.ts `onJob`).
+ */
+const RESTORE_RECHECK_MS = 30_000;
 
 async function live(ctx: BackupContext, kind: string, apiVersion: string, namespace: string, name: string): Promise<KubeObject | undefined> {
   if (ctx.store.covers(kind)) return ctx.store.get(kind, namespace, name);
@@ -65,6 +74,15 @@ async function stopBackupJob(ctx: BackupContext, namespace: string, name: string
   return true;
 }
 
+/** Holds the deletion while the restore Job `restoreJob` reads the files. */
+async function waitForRestore(ctx: BackupContext, obj: KubeObject, restoreJob: string, forum: KubeObject | undefined): Promise<void> {
+  const name = obj.metadata.name;
+  const message = `DiscourseBackup ${name} is being deleted: its files are kept until restore Job ${restoreJob}, which reads them, finished`;
+  ctx.logger.info({ backup: name, job: restoreJob }, message);
+  if (forum && !forum.metadata.deletionTimestamp) await ctx.events.record(forum, "Normal", "BackupInUse", message);
+  ctx.enqueueBackupAfter(`${obj.metadata.namespace ?? ""}/${name}`, RESTORE_RECHECK_MS);
+}
+
 async function createCleanupJob(ctx: BackupContext, job: KubeObject): Promise<void> {
   try {
     ctx.store.remember(await ctx.client.create(job));
@@ -84,6 +102,8 @@ export async function finalizeBackup(ctx: BackupContext, obj: KubeObject): Promi
   const claimName = backupsClaimName(forumName);
   const skip = noCleanupReason(await live(ctx, "PersistentVolumeClaim", "v1", namespace, claimName), forum, claimName);
   if (skip) return done(ctx, obj, skip, forum);
+  const restoreJob = backupsReadByRestores(ctx.store.list("Job", namespace)).get(name);
+  if (restoreJob) return waitForRestore(ctx, obj, restoreJob, forum);
   if (await stopBackupJob(ctx, namespace, name, forumName)) return;
   const cleanupName = cleanupJobName(forumName, name);
   const cleanup = ctx.store.get("Job", namespace, cleanupName);

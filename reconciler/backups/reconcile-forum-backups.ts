@@ -8,7 +8,8 @@
  *    or `backup.schedule` is set), grown with `backup.storage.size`;
  * 4. the Scheduled backup due now, if any (schedule.ts);
  * 5. the Completed backups beyond `backup.retention`, oldest first, deleted (their
- *    finalizers remove their files).
+ *    finalizers remove their files); one an active restore Job reads is kept until that Job
+ *    finished (backups-in-use.ts).
  */
 import { API_VERSION, LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "../../src/api/constants.js";
 import { BACKUP_DISCOURSE_LABEL, BACKUP_KIND, BACKUP_REASON_LABEL } from "../../src/api/backup-constants.js";
@@ -19,6 +20,7 @@ import { buildBackupsClaim } from "../builders/backups-claim.js";
 import { statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { splitKey, type ObjectCache } from "../informer/object-cache.js";
 import type { BackupContext } from "./context.js";
+import { backupsReadByRestores } from "./backups-in-use.js";
 import { forumOf } from "./reconcile-backup.js";
 import { backupsBeyondRetention, backupsOf, dueScheduledBackup } from "./schedule.js";
 
@@ -81,7 +83,8 @@ export async function reconcileForumBackups(ctx: BackupContext, key: string, now
   if (due && (await createBackup(ctx, operatorBackup(namespace, name, due.name, "Scheduled")))) {
     await ctx.events.record(live, "Normal", "BackupScheduled", `created DiscourseBackup ${due.name} (schedule "${spec.schedule ?? ""}", due ${due.due.toISOString()})`);
   }
-  for (const old of backupsBeyondRetention(backups, spec.retention)) {
+  const readByRestore = backupsReadByRestores(ctx.store.list("Job", namespace));
+  for (const old of backupsBeyondRetention(backups, spec.retention, readByRestore)) {
     if (!(await ctx.client.delete({ apiVersion: API_VERSION, kind: BACKUP_KIND, namespace, name: old.metadata.name ?? "" }, old.metadata.uid))) continue;
     const message = `deleted DiscourseBackup ${old.metadata.name ?? ""}: more than ${spec.retention} completed backups of ${name} (backup.retention)`;
     ctx.logger.info({ backup: old.metadata.name }, message);

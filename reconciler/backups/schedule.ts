@@ -9,7 +9,8 @@
  *   due time, `<forum>-<yyyymmdd>-<hhmm>`: two replicas or a retry make the same object.
  * - Retention: of the forum's `Completed` backups (any reason, a BeforeUpgrade one too), the
  *   newest `backup.retention` are kept; the older ones are deleted (their finalizer removes
- *   their files). Pending, Running and Failed backups are not counted.
+ *   their files). Pending, Running and Failed backups are not counted. A backup an active
+ *   restore Job reads is kept until that Job finished (backups-in-use.ts).
  */
 import { BACKUP_KIND } from "../../src/api/backup-constants.js";
 import type { DiscourseBackup } from "../../src/api/types.js";
@@ -64,11 +65,14 @@ function completedTime(b: DiscourseBackup): number {
 
 /**
  * The Completed backups beyond `retention`, oldest first: the ones to delete.
- * Backups already being deleted count neither way.
+ * Backups already being deleted count neither way. A backup an active restore Job reads
+ * (`readByRestore`, from backups-in-use.ts) is not deleted now: it still counts as one of the
+ * completed ones, and it is pruned once the restore finished.
+ * @param readByRestore - names of the backups active restore Jobs read (a Set or a Map by name).
  */
-export function backupsBeyondRetention(backups: readonly DiscourseBackup[], retention: number): DiscourseBackup[] {
+export function backupsBeyondRetention(backups: readonly DiscourseBackup[], retention: number, readByRestore: Pick<ReadonlySet<string>, "has"> = new Set()): DiscourseBackup[] {
   const completed = backups
     .filter((b) => b.status?.phase === "Completed" && !b.metadata.deletionTimestamp)
     .sort((a, b) => completedTime(a) - completedTime(b) || (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""));
-  return completed.slice(0, Math.max(0, completed.length - Math.max(1, retention)));
+  return completed.slice(0, Math.max(0, completed.length - Math.max(1, retention))).filter((b) => !readByRestore.has(b.metadata.name ?? ""));
 }

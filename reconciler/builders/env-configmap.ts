@@ -127,3 +127,25 @@ export function configHash(data: Record<string, string>): string {
   const sorted = Object.keys(data).sort().map((k) => [k, data[k]]);
   return createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
 }
+
+/** The ConfigMap `<name>-env` and the configHash() of its data, built together once. */
+export interface EnvConfig {
+  configMap: V1ConfigMap;
+  /** configHash() of `configMap.data`: the pod-template annotation of web, sidekiq and the migration Jobs. */
+  hash: string;
+}
+
+/**
+ * The ConfigMap `<name>-env` of `obj` and its hash. A reconcile builds it once and passes it
+ * along (options.ts `env`) to every builder that reads it. The settings read nothing of the
+ * code (version, image, plugins), so web and sidekiq built with the served code share it.
+ */
+export function envConfig(obj: DefaultedDiscourse): EnvConfig {
+  const configMap = buildEnvConfigMap(obj);
+  return { configMap, hash: configHash(configMap.data ?? {}) };
+}
+
+/** The hash of `obj`'s settings: the one passed along in `opts.env`, else built now. */
+export function envHash(obj: DefaultedDiscourse, opts: { env?: EnvConfig }): string {
+  return (opts.env ?? envConfig(obj)).hash;
+}

@@ -21,7 +21,7 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "./credentials-secret.js";
 import { buildDatabaseClaimResize, buildRedisClaimResize, type ClaimResize } from "./database-claim.js";
 import { buildDbInitJob } from "./db-init-job.js";
-import { buildEnvConfigMap } from "./env-configmap.js";
+import { envConfig } from "./env-configmap.js";
 import { buildIngress } from "./ingress.js";
 import { buildMigrateJob } from "./migrate-job.js";
 import { codeAnnotations, specCode, withCode } from "./app-code.js";
@@ -75,8 +75,6 @@ export interface DesiredChild {
   kind: string;
   name: string;
   mode: ApplyMode;
-  /** Kept under `deletionPolicy: Retain` (no owner reference while Retain; docs/deletion.md). */
-  retainable: boolean;
   /**
    * The desired object, or null: the child must not exist (delete it when present).
    * `patchIfExists` entries are never null: when there is nothing to patch (the database
@@ -96,7 +94,7 @@ type Entry = [apiVersion: string, kind: string, name: string, mode: ApplyMode, o
 function migrationJobs(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
   const wanted: Entry[] = [];
   if (opts.migration) {
-    const job = buildMigrateJob(obj, opts.migration, opts);
+    const job = opts.migrationJob ?? buildMigrateJob(obj, opts.migration, opts);
     wanted.push(["batch/v1", "Job", job.metadata?.name ?? "", "create", job]);
   }
   return [...wanted, ...(opts.staleMigrationJobs ?? []).map((name): Entry => ["batch/v1", "Job", name, "create", null])];
@@ -124,13 +122,18 @@ function workloads(obj: DefaultedDiscourse, opts: BuildOptions): Entry[] {
   ];
 }
 
-/** Every child of the Discourse, in apply order. */
-export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): DesiredChild[] {
+/**
+ * Every child of the Discourse, in apply order. The env ConfigMap is built once here (or
+ * taken from `options.env`) and passed to the builders that hash it.
+ */
+export function buildAll(obj: DefaultedDiscourse, options: BuildOptions = {}): DesiredChild[] {
+  const env = options.env ?? envConfig(obj);
+  const opts: BuildOptions = { ...options, env };
   const entries: Entry[] = [
     // config
     ["v1", "Secret", credentialsSecretName(obj), "patchIfExists", buildCredentialsSecretAdoption(obj)],
     ["v1", "Secret", N.appSecretsName(obj), "patchIfExists", buildAppSecretsAdoption(obj)],
-    ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", buildEnvConfigMap(obj)],
+    ["v1", "ConfigMap", N.envConfigMapName(obj), "apply", env.configMap],
     ["v1", "ConfigMap", N.postgresqlInitName(obj), "apply", buildPostgresqlInitConfigMap(obj)],
     // identity (OpenShift: the SCC the Discourse pods need)
     ["v1", "ServiceAccount", N.discourseServiceAccountName(obj), "apply", buildDiscourseServiceAccount(obj, opts)],
@@ -160,23 +163,9 @@ export function buildAll(obj: DefaultedDiscourse, opts: BuildOptions = {}): Desi
     ["policy/v1", "PodDisruptionBudget", N.webName(obj), "apply", buildPodDisruptionBudget(obj)],
     ["networking.k8s.io/v1", "NetworkPolicy", N.backendPolicyName(obj), "apply", buildNetworkPolicy(obj)],
   ];
-  const retainable = new Set([
-    credentialsSecretName(obj),
-    N.appSecretsName(obj),
-    N.uploadsClaimName(obj),
-    N.databaseClaimName(obj),
-    N.redisClaimName(obj),
-  ]);
   return entries
     .filter(([, , , mode, object]) => mode !== "patchIfExists" || object !== null)
-    .map(([apiVersion, kind, name, mode, object]) => ({
-      apiVersion,
-      kind,
-      name,
-      mode,
-      retainable: (kind === "Secret" || kind === "PersistentVolumeClaim") && retainable.has(name),
-      object,
-    }));
+    .map(([apiVersion, kind, name, mode, object]) => ({ apiVersion, kind, name, mode, object }));
 }
 
 export * from "./names.js";

@@ -28,7 +28,7 @@ import { GROUP } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { codeRevision, contentHash, specCode } from "./app-code.js";
 import { buildDiscoursePodTemplate } from "./discourse-pod.js";
-import { buildEnvConfigMap, configHash } from "./env-configmap.js";
+import { envHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS } from "./metadata.js";
 import type { BuildOptions } from "./options.js";
 import { CONFIG_HASH_ANNOTATION } from "./web-deployment.js";
@@ -76,7 +76,7 @@ export function buildMigrateJob(obj: DefaultedDiscourse, stage: MigrationStage, 
     uploads: false,
     restartPolicy: "Never",
     build: opts,
-    annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
+    annotations: { [CONFIG_HASH_ANNOTATION]: envHash(obj, opts) },
     processEnv: stage === "pre" ? [{ name: SKIP_POST_DEPLOYMENT_MIGRATIONS, value: "1" }] : [],
     container: {
       name: "migrate",

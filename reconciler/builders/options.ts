@@ -1,7 +1,8 @@
 /** Facts and decisions the runtime passes to the builders; everything else comes from the Discourse. */
-import type { V1DeploymentStrategy } from "@kubernetes/client-node";
+import type { V1DeploymentStrategy, V1Job } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import type { AppCode } from "./app-code.js";
+import type { EnvConfig } from "./env-configmap.js";
 import type { MigrationStage } from "./migrate-job.js";
 
 /**
@@ -27,6 +28,17 @@ export interface BuildOptions {
   served?: ServedCode;
   /** The migration Job the plan wants now, if any (a Job of the spec's code). */
   migration?: MigrationStage;
+  /**
+   * That Job as the plan built it (reconciler/steps/plan-migrations.ts: its name is the
+   * plan's), so a reconcile builds it once; absent: built from `migration`.
+   */
+  migrationJob?: V1Job;
+  /**
+   * The ConfigMap `<name>-env` and its hash, built once per reconcile (env-configmap.ts
+   * `envConfig`) for the ConfigMap entry and the config-hash annotation of web, sidekiq and
+   * the migration Jobs; absent: built where needed.
+   */
+  env?: EnvConfig;
   /** Migration Jobs to delete: finished Jobs of revisions that no longer run. */
   staleMigrationJobs?: string[];
   /**

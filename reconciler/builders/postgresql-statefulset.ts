@@ -23,16 +23,16 @@
  *   leaves it (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention).
  * - Extensions: the `<name>-postgresql-init` ConfigMap at /docker-entrypoint-initdb.d.
  */
-import type { V1Container, V1EnvVar, V1PersistentVolumeClaim, V1StatefulSet, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1Container, V1EnvVar, V1StatefulSet, V1VolumeMount } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { credentialsSecretName } from "./credentials-secret.js";
 import { POSTGRESQL_PORT } from "./env-configmap.js";
 import { postgresImage } from "./images.js";
-import { childLabels, childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
+import { backendProbes, backendStatefulSet, dataClaimTemplate } from "./backend-statefulset.js";
+import { COMPONENTS } from "./metadata.js";
 import { POSTGRESQL_VOLUME, postgresqlInitName, postgresqlName } from "./names.js";
 import type { BuildOptions } from "./options.js";
-import { isOpenShift } from "./platform.js";
-import { backendUid, containerSecurityContext, podSecurityContext, POSTGRES_UID } from "./security.js";
+import { containerSecurityContext, POSTGRES_UID } from "./security.js";
 
 /** Seconds `pg_ctl stop -m fast` waits for the server to stop in the preStop hook. */
 export const PG_STOP_TIMEOUT_SECONDS = 50;
@@ -77,27 +77,11 @@ function postgresContainer(obj: DefaultedDiscourse): V1Container {
     imagePullPolicy: "IfNotPresent",
     env: postgresEnv(obj, layout.pgdata),
     ports: [{ name: "postgresql", containerPort: POSTGRESQL_PORT, protocol: "TCP" }],
-    readinessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5 },
-    livenessProbe: { exec: { command: isReady }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+    ...backendProbes({ exec: { command: isReady } }, 30),
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "2Gi" } },
     lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", PG_FAST_STOP_SCRIPT] } } },
     volumeMounts: mounts,
     securityContext: containerSecurityContext(),
-  };
-}
-
-function claimTemplate(obj: DefaultedDiscourse, opts: BuildOptions): V1PersistentVolumeClaim {
-  const s = obj.spec.database.storage;
-  return {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: { name: POSTGRESQL_VOLUME, labels: childLabels(obj, COMPONENTS.postgresql) },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      volumeMode: "Filesystem",
-      resources: { requests: { storage: opts.liveDatabaseClaimTemplateStorage ?? String(s.size) } },
-      ...(s.storageClassName !== undefined ? { storageClassName: s.storageClassName } : {}),
-    },
   };
 }
 
@@ -107,31 +91,17 @@ function claimTemplate(obj: DefaultedDiscourse, opts: BuildOptions): V1Persisten
  */
 export function buildPostgresqlStatefulSet(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1StatefulSet | null {
   if (obj.spec.database.host) return null;
-  const whenDeleted = obj.spec.deletionPolicy === "Delete" ? "Delete" : "Retain";
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: childMeta(obj, COMPONENTS.postgresql, postgresqlName(obj)),
-    spec: {
-      replicas: 1,
-      serviceName: postgresqlName(obj),
-      selector: { matchLabels: selectorLabels(obj, COMPONENTS.postgresql) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled: "Retain" },
-      template: {
-        metadata: { labels: childLabels(obj, COMPONENTS.postgresql) },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurityContext(backendUid(POSTGRES_UID, isOpenShift(obj, opts))),
-          terminationGracePeriodSeconds: POSTGRES_TERMINATION_GRACE_SECONDS,
-          containers: [postgresContainer(obj)],
-          volumes: [
-            { name: "init", configMap: { name: postgresqlInitName(obj) } },
-            { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
-          ],
-        },
-      },
-      volumeClaimTemplates: [claimTemplate(obj, opts)],
-    },
-  };
+  const storage = obj.spec.database.storage;
+  return backendStatefulSet(obj, opts, {
+    component: COMPONENTS.postgresql,
+    name: postgresqlName(obj),
+    uid: POSTGRES_UID,
+    terminationGracePeriodSeconds: POSTGRES_TERMINATION_GRACE_SECONDS,
+    container: postgresContainer(obj),
+    volumes: [
+      { name: "init", configMap: { name: postgresqlInitName(obj) } },
+      { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
+    ],
+    claimTemplate: dataClaimTemplate(obj, COMPONENTS.postgresql, POSTGRESQL_VOLUME, opts.liveDatabaseClaimTemplateStorage ?? String(storage.size), storage.storageClassName),
+  });
 }

@@ -13,18 +13,18 @@
  *   secretKeyRef; REDIS_START_SCRIPT writes it into a config file (mode 600, in an
  *   emptyDir) that redis-server reads, so it never appears on a command line.
  * - The claim follows `deletionPolicy` through persistentVolumeClaimRetentionPolicy, as the
- *   PostgreSQL one does.
+ *   PostgreSQL one does (backend-statefulset.ts, the shape both share).
  */
-import type { V1Container, V1EnvVar, V1PersistentVolumeClaim, V1StatefulSet } from "@kubernetes/client-node";
+import type { V1Container, V1EnvVar, V1StatefulSet } from "@kubernetes/client-node";
 import { DEFAULT_REDIS_VOLUME_SIZE } from "../../src/api/constants.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { REDIS_PORT } from "./env-configmap.js";
 import { REDIS_IMAGE } from "./images.js";
-import { childLabels, childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
+import { backendProbes, backendStatefulSet, dataClaimTemplate } from "./backend-statefulset.js";
+import { COMPONENTS } from "./metadata.js";
 import { REDIS_VOLUME, redisName } from "./names.js";
 import type { BuildOptions } from "./options.js";
-import { isOpenShift } from "./platform.js";
-import { backendUid, containerSecurityContext, podSecurityContext, REDIS_UID } from "./security.js";
+import { containerSecurityContext, REDIS_UID } from "./security.js";
 
 /** Where the data volume is mounted: the official image's working directory and VOLUME. */
 export const REDIS_DATA_PATH = "/data";
@@ -61,8 +61,7 @@ function redisContainer(obj: DefaultedDiscourse): V1Container {
     imagePullPolicy: "IfNotPresent",
     command: ["/bin/sh", "-c", REDIS_START_SCRIPT],
     ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
-    readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10, timeoutSeconds: 5 },
-    livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+    ...backendProbes({ tcpSocket: { port: "redis" } }),
     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "512Mi" } },
     volumeMounts: [
       { name: REDIS_VOLUME, mountPath: REDIS_DATA_PATH },
@@ -75,19 +74,6 @@ function redisContainer(obj: DefaultedDiscourse): V1Container {
   return c;
 }
 
-function claimTemplate(obj: DefaultedDiscourse, opts: BuildOptions): V1PersistentVolumeClaim {
-  return {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: { name: REDIS_VOLUME, labels: childLabels(obj, COMPONENTS.redis) },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      volumeMode: "Filesystem",
-      resources: { requests: { storage: opts.liveRedisClaimTemplateStorage ?? String(obj.spec.redis.storage?.size ?? DEFAULT_REDIS_VOLUME_SIZE) } },
-    },
-  };
-}
-
 /**
  * The managed Redis, or null when `spec.redis.host` names an external server.
  * `opts.liveRedisClaimTemplateStorage` keeps an existing claim template unchanged (a grown
@@ -95,27 +81,12 @@ function claimTemplate(obj: DefaultedDiscourse, opts: BuildOptions): V1Persisten
  */
 export function buildRedisStatefulSet(obj: DefaultedDiscourse, opts: BuildOptions = {}): V1StatefulSet | null {
   if (obj.spec.redis.host) return null;
-  const whenDeleted = obj.spec.deletionPolicy === "Delete" ? "Delete" : "Retain";
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: childMeta(obj, COMPONENTS.redis, redisName(obj)),
-    spec: {
-      replicas: 1,
-      serviceName: redisName(obj),
-      selector: { matchLabels: selectorLabels(obj, COMPONENTS.redis) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled: "Retain" },
-      template: {
-        metadata: { labels: childLabels(obj, COMPONENTS.redis) },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurityContext(backendUid(REDIS_UID, isOpenShift(obj, opts))),
-          containers: [redisContainer(obj)],
-          volumes: [{ name: "config", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
-        },
-      },
-      volumeClaimTemplates: [claimTemplate(obj, opts)],
-    },
-  };
+  return backendStatefulSet(obj, opts, {
+    component: COMPONENTS.redis,
+    name: redisName(obj),
+    uid: REDIS_UID,
+    container: redisContainer(obj),
+    volumes: [{ name: "config", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
+    claimTemplate: dataClaimTemplate(obj, COMPONENTS.redis, REDIS_VOLUME, opts.liveRedisClaimTemplateStorage ?? String(obj.spec.redis.storage?.size ?? DEFAULT_REDIS_VOLUME_SIZE)),
+  });
 }

@@ -14,7 +14,7 @@
 import type { V1Deployment, V1Probe } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildDiscoursePodTemplate, LOGS_TO_STDOUT_SCRIPT } from "./discourse-pod.js";
-import { buildEnvConfigMap, configHash } from "./env-configmap.js";
+import { envHash } from "./env-configmap.js";
 import { childMeta, COMPONENTS, selectorLabels } from "./metadata.js";
 import { webName } from "./names.js";
 import { type BuildOptions, uploadsStrategy } from "./options.js";
@@ -60,7 +60,7 @@ export function buildWebDeployment(obj: DefaultedDiscourse, opts: BuildOptions =
     component: COMPONENTS.web,
     image: obj.spec.image,
     uploads: true,
-    annotations: { [CONFIG_HASH_ANNOTATION]: configHash(buildEnvConfigMap(obj).data ?? {}) },
+    annotations: { [CONFIG_HASH_ANNOTATION]: envHash(obj, opts) },
     build: opts,
     precompileAssets: true,
     processEnv: [

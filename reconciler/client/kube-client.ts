@@ -164,6 +164,22 @@ export class KubeClient {
     }
   }
 
+  /**
+   * The resources the server serves in `groupVersion` (discovery, `GET /apis/<groupVersion>`):
+   * their plural names, subresources as `<plural>/<sub>`. A CRD appears there once Established.
+   * @returns an empty list when the group version is not served at all (HTTP 404).
+   * @throws the API error of any other failure.
+   */
+  async servedResources(groupVersion: string): Promise<string[]> {
+    try {
+      const list = (await this.api.request("GET", `/apis/${groupVersion}`, {})) as { resources?: { name?: string }[] };
+      return (list.resources ?? []).flatMap((r) => (r.name ? [r.name] : []));
+    } catch (err) {
+      if (statusCode(err) === 404) return [];
+      throw err;
+    }
+  }
+
   /** One page of a list; `continue` pages on. */
   async list(apiVersion: string, kind: string, query: { namespace?: string; labelSelector?: string; continue?: string; limit?: number }): Promise<ListResult & { continue?: string }> {
     this.permit("list", apiVersion, kind);

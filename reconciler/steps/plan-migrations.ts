@@ -30,6 +30,7 @@ import { type AppCode, codeRevision, recordedCode, REVISION_ANNOTATION, specCode
 import { COMPONENTS } from "../builders/metadata.js";
 import { buildMigrateJob, type MigrationStage, REVISION_LABEL, STAGE_LABEL } from "../builders/migrate-job.js";
 import type { BuildOptions, ServedCode } from "../builders/options.js";
+import type { V1Job } from "@kubernetes/client-node";
 import type { KubeObject } from "../client/kube-client.js";
 import { jobState } from "./job-state.js";
 import { blockingGate, type GateFacts, type MigrationGate, MIGRATION_GATES } from "./migration-gates.js";
@@ -76,8 +77,11 @@ export interface MigrationPlan {
   running?: RunningCode;
   /** For the builders. */
   served: ServedCode;
-  /** The migration Job wanted now (created when absent), by stage and name. */
-  job?: { stage: MigrationStage; name: string };
+  /**
+   * The migration Job wanted now (created when absent), by stage and name, and as built
+   * (passed to the builders, so a reconcile builds it once).
+   */
+  job?: { stage: MigrationStage; name: string; object: V1Job };
   progress: MigrationProgress;
   /** No post-deployment migration of this forum has succeeded yet: it is being installed. */
   installing: boolean;
@@ -152,16 +156,18 @@ function succeeded(c: Ctx, revision: string, stage: MigrationStage): boolean {
 function due(c: Ctx, stage: MigrationStage, served: ServedCode): MigrationPlan {
   const base = { target: c.target, served, installing: c.installing, staleJobs: [], ...(c.running ? { running: c.running } : {}) };
   const progress = stage === "pre" ? "PreMigrating" : "PostMigrating";
-  const name = buildMigrateJob(c.f.obj, stage, c.f.build).metadata?.name ?? "";
+  const object = buildMigrateJob(c.f.obj, stage, c.f.build);
+  const name = object.metadata?.name ?? "";
+  const job = { stage, name, object };
   const current = c.mine.find((j) => j.metadata.name === name);
   const state = jobState(current);
-  if (state === "failed") return { ...base, job: { stage, name }, progress: "Failed", failedJob: name };
-  if (state !== "absent") return { ...base, job: { stage, name }, progress };
+  if (state === "failed") return { ...base, job, progress: "Failed", failedJob: name };
+  if (state !== "absent") return { ...base, job, progress };
   const blocked = blockingGate({ ...c.f, stage, firstMigration: c.running === undefined }, c.gates);
   if (blocked) return { ...base, progress: blocked.verdict.state === "failed" ? "Failed" : "Waiting", blocked: { gate: blocked.gate, ...blocked.verdict } };
   const other = c.mine.find((j) => jobState(j) === "active");
   if (other) return { ...base, progress, waitingForJob: other.metadata.name };
-  return { ...base, job: { stage, name }, progress };
+  return { ...base, job, progress };
 }
 
 /**

@@ -51,8 +51,9 @@ export function reconcilerCommand(): Command {
     .option("--health-probe-bind-address <addr>", "plain-HTTP /healthz and /readyz; 0 disables", "0")
     .action(async (opts: ReconcilerCliOptions) => {
       const kc = await clusterAccessFrom(opts);
-      const { crdMissingMessage, discourseApiServed } = await import("../kube/crd-check.js");
-      if (!(await discourseApiServed(kc))) throw new Error(crdMissingMessage(kc, false));
+      const { crdMissingMessage, missingCrds } = await import("../kube/crd-check.js");
+      const missing = await missingCrds(kc);
+      if (missing.length > 0) throw new Error(crdMissingMessage(kc, missing, false));
       const handle = await startReconcilerComponent(kc, opts);
       let ready = false;
       void handle.ready.then(() => (ready = true));

@@ -82,10 +82,11 @@ export function runCommand(): Command {
       if (install) {
         const { installCrd } = await import("../kube/install.js");
         await installCrd(kc);
-        logger.info("installed the Discourse CRD");
+        logger.info("installed the Discourse CRD and the DiscourseBackup CRD");
       } else {
-        const { crdMissingMessage, discourseApiServed } = await import("../kube/crd-check.js");
-        if (!(await discourseApiServed(kc))) throw new Error(crdMissingMessage(kc, true));
+        const { crdMissingMessage, missingCrds } = await import("../kube/crd-check.js");
+        const missing = await missingCrds(kc);
+        if (missing.length > 0) throw new Error(crdMissingMessage(kc, missing, true));
       }
       const fallback = install ? await localApiserverCallers(kc) : undefined;
       const webhook = await startWebhookComponent(kc, { ...opts, ...(install ? { urlHost: "127.0.0.1" } : {}) }, fallback);

@@ -143,7 +143,12 @@ function apiserverArgs(f: Record<string, string>, port: number, etcdPort: number
   ];
 }
 
-function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, workloads: boolean): string[] {
+/**
+ * What kube-controller-manager and kube-scheduler share: they reach the apiserver, and check
+ * who calls them, with `kubeconfig`; they serve no port (`--secure-port=0`); each runs alone,
+ * so no leader election.
+ */
+function componentArgs(kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
@@ -151,6 +156,12 @@ function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, wo
     "--bind-address=127.0.0.1",
     "--secure-port=0",
     "--leader-elect=false",
+  ];
+}
+
+function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, workloads: boolean): string[] {
+  return [
+    ...componentArgs(kubeconfig),
     `--controllers=${CONTROLLERS.join(",")}`,
     `--service-account-private-key-file=${f.saKey}`,
     `--root-ca-file=${f.ca}`,
@@ -163,15 +174,7 @@ function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, wo
 }
 
 function schedulerArgs(kubeconfig: string): string[] {
-  return [
-    `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    "--bind-address=127.0.0.1",
-    "--secure-port=0",
-    "--leader-elect=false",
-    "--v=0",
-  ];
+  return [...componentArgs(kubeconfig), "--v=0"];
 }
 
 /** KWOK manages only the Nodes labelled SIMULATED_NODE_LABEL, with our Stages; it serves no port. */

@@ -1,8 +1,9 @@
 /**
  * `npm start` (run --local-if-no-cluster) and `reconciler` against a configured
- * cluster that lacks the Discourse CRD: they say exactly what to run and exit 1
- * (they used to retry HTTP 404 forever), or install it with --install. A cluster
- * of its own (src/envtest/launcher.ts), as the shared one has the CRD.
+ * cluster that lacks the CRDs (Discourse, DiscourseBackup; the reconciler watches both):
+ * they name the missing ones, say exactly what to run and exit 1 (they used to retry
+ * HTTP 404 forever), or install them with --install. A cluster of its own
+ * (src/envtest/launcher.ts), as the shared one has the CRDs.
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
@@ -10,7 +11,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { KubeConfig } from "@kubernetes/client-node";
+import { discourseCrd } from "../../src/api/crd.js";
 import { freePort, startControlPlane, type ControlPlane } from "../../src/envtest/launcher.js";
+import { KubeClient, type KubeObject } from "../../reconciler/client/kube-client.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "src", "cli.ts");
 
@@ -51,7 +55,16 @@ async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   }
 }
 
-describe("CLI against a cluster without the Discourse CRD", function () {
+/** Waits until discovery lists `discourses` (the CRD is Established). */
+async function installedWithin(client: KubeClient, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await client.servedResources("discourse.cern/v1alpha1")).includes("discourses")) {
+    if (Date.now() > deadline) throw new Error(`the Discourse CRD not served within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("CLI against a cluster without the operator's CRDs", function () {
   this.timeout(180_000);
   let plane: ControlPlane | undefined;
 
@@ -69,7 +82,7 @@ describe("CLI against a cluster without the Discourse CRD", function () {
       const code = await within(30_000, run.code, "exit");
       expect(code).to.equal(1);
       const out = run.output();
-      expect(out).to.include("the Discourse CRD (discourses.discourse.cern) is not installed in");
+      expect(out).to.include("the Discourse CRD (discourses.discourse.cern) and the DiscourseBackup CRD (discoursebackups.discourse.cern) are not installed in");
       expect(out).to.include("kubectl apply -k manifests/");
       expect(out).to.include("npx discourse-operator install --crd-only");
       expect(out.includes("or start with --install")).to.equal(c.install);
@@ -77,12 +90,28 @@ describe("CLI against a cluster without the Discourse CRD", function () {
     });
   }
 
-  it("run --install installs the CRD and starts", async () => {
+  it("reconciler with only the Discourse CRD names the missing DiscourseBackup CRD and exits 1", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(plane!.kubeconfigPath);
+    const client = new KubeClient(kc);
+    const crd = discourseCrd() as unknown as KubeObject;
+    // kept for the next test: run --install applies both (deleting it would race that apply)
+    await client.apply(crd);
+    await installedWithin(client, 30_000);
+    const run = start(["reconciler"], plane!.kubeconfigPath);
+    expect(await within(30_000, run.code, "exit")).to.equal(1);
+    const out = run.output();
+    expect(out).to.include("the DiscourseBackup CRD (discoursebackups.discourse.cern) is not installed in");
+    expect(out).to.include("Install it, then start again");
+    expect(out).to.not.include("the Discourse CRD (discourses.discourse.cern)");
+  });
+
+  it("run --install installs the CRDs and starts", async () => {
     const certDir = mkdtempSync(join(tmpdir(), "run-install-"));
     const run = start(["run", "--local-if-no-cluster", "--install", "--webhook-port", String(await freePort()), "--cert-dir", certDir], plane!.kubeconfigPath);
     try {
       await within(60_000, run.waitFor("operator ready"), "operator ready");
-      expect(run.output()).to.include("installed the Discourse CRD");
+      expect(run.output()).to.include("installed the Discourse CRD and the DiscourseBackup CRD");
     } finally {
       run.stop();
       await within(20_000, run.code, "exit after SIGTERM");

@@ -8,6 +8,7 @@ import type {
   V1LabelSelector,
   V1MutatingWebhookConfiguration,
   V1RuleWithOperations,
+  V1ValidatingWebhook,
   V1ValidatingWebhookConfiguration,
 } from "@kubernetes/client-node";
 import {
@@ -75,6 +76,25 @@ function rules(operations: string[], resource: string = PLURAL): V1RuleWithOpera
 const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } });
 
 /**
+ * One validating webhook: `name` served at `path` for `rules`, with the settings every
+ * validating webhook of the operator has (failurePolicy Fail, sideEffects None, matchPolicy
+ * Equivalent, timeout 10 s, AdmissionReview v1, every namespace).
+ */
+function validatingWebhook(endpoint: WebhookEndpoint, caBundlePem: string, name: string, path: string, rules: V1RuleWithOperations[]): V1ValidatingWebhook {
+  return {
+    name,
+    clientConfig: clientConfig(endpoint, path, caBundlePem),
+    rules,
+    failurePolicy: "Fail",
+    sideEffects: "None",
+    matchPolicy: "Equivalent",
+    timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+    admissionReviewVersions: ["v1"],
+    namespaceSelector: ALL_NAMESPACES,
+  };
+}
+
+/**
  * `validate.discourse.cern` on CREATE, UPDATE and DELETE of discourses, and
  * `validate-backup.discourse.cern` on CREATE and UPDATE of discoursebackups:
  * failurePolicy Fail, sideEffects None, matchPolicy Equivalent, timeout 10 s.
@@ -85,28 +105,8 @@ export function buildValidatingWebhookConfiguration(endpoint: WebhookEndpoint, c
     kind: "ValidatingWebhookConfiguration",
     metadata: metadata(VALIDATING_CONFIGURATION_NAME),
     webhooks: [
-      {
-        name: VALIDATING_WEBHOOK_NAME,
-        clientConfig: clientConfig(endpoint, VALIDATE_PATH, caBundlePem),
-        rules: rules(["CREATE", "UPDATE", "DELETE"]),
-        failurePolicy: "Fail",
-        sideEffects: "None",
-        matchPolicy: "Equivalent",
-        timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
-        admissionReviewVersions: ["v1"],
-        namespaceSelector: ALL_NAMESPACES,
-      },
-      {
-        name: BACKUP_VALIDATING_WEBHOOK_NAME,
-        clientConfig: clientConfig(endpoint, BACKUP_VALIDATE_PATH, caBundlePem),
-        rules: rules(["CREATE", "UPDATE"], BACKUP_PLURAL),
-        failurePolicy: "Fail",
-        sideEffects: "None",
-        matchPolicy: "Equivalent",
-        timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
-        admissionReviewVersions: ["v1"],
-        namespaceSelector: ALL_NAMESPACES,
-      },
+      validatingWebhook(endpoint, caBundlePem, VALIDATING_WEBHOOK_NAME, VALIDATE_PATH, rules(["CREATE", "UPDATE", "DELETE"])),
+      validatingWebhook(endpoint, caBundlePem, BACKUP_VALIDATING_WEBHOOK_NAME, BACKUP_VALIDATE_PATH, rules(["CREATE", "UPDATE"], BACKUP_PLURAL)),
     ],
   };
 }

@@ -3,20 +3,29 @@
  * state): a new version first makes a BeforeUpgrade backup, and the pre-deployment migration
  * Job is created only after it completed (creation timestamps and Events in order); a
  * failing backup stops the upgrade (Degraded, BackupFailed) with the old code serving; a new
- * forum with `restore.backup` runs its restore Job before its first migration.
+ * forum with `restore.backup` runs its restore Job before its first migration; a backup that
+ * a restore reads keeps its files (reconciler/backups/backups-in-use.ts): the marker image
+ * `registry.invalid/kwok-hold/…` of test/envtest/kwok/stages.yaml, as the restoring forum's
+ * `database.image`, keeps its restore pod running, so the cluster itself holds the Job active
+ * (nothing in the product knows the marker). While it is active, retention of the source
+ * forum does not prune the backup and deleting it waits (Event `BackupInUse`, no cleanup
+ * Job); once the restore Job is gone, the deletion removes the files and finishes.
  */
 import { expect } from "chai";
+import { setTimeout as sleep } from "node:timers/promises";
 import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
-import { apply, credentialsSecret, discourseManifest, getObj, reader, runReconciler, waitFor, type Running } from "../reconciler/helpers.js";
+import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, reader, runReconciler, waitFor, type Running } from "../reconciler/helpers.js";
 
 const DSC = "discourse.cern/v1alpha1";
 const FAILING_IMAGE = "registry.invalid/kwok-fail/postgres:17";
+const HOLD_IMAGE = "registry.invalid/kwok-hold/postgres:17";
 const NEXT = "2026.1.2";
 
 type Condition = { type: string; status: string; reason: string; message: string };
 const condition = (o: KubeObject | null, type: string): Condition | undefined => ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
 const time = (v: unknown): number => Date.parse(String(v));
+const phase = (o: KubeObject | null): unknown => (o?.status as { phase?: unknown } | undefined)?.phase;
 
 describe("backups in the forum's lifecycle (simulated nodes)", function () {
   this.timeout(300_000);
@@ -109,5 +118,43 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
       return (o?.status as { restoredFrom?: string } | undefined)?.restoredFrom ? o : null;
     }, 30_000);
     expect((copy.status as { restoredFrom?: string }).restoredFrom).to.equal("up-manual");
+  });
+
+  async function completedBackup(name: string, forum: string): Promise<void> {
+    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name }, spec: { discourse: forum } }) });
+    expect(made.code, made.stderr).to.equal(0);
+    await waitFor(`${name} Completed`, async () => phase(await getObj(DSC, "DiscourseBackup", ns, name)) === "Completed", 90_000);
+  }
+
+  it("a backup an active restore reads: retention skips it and its deletion waits; the files go once the restore Job is gone", async () => {
+    await apply(credentialsSecret(ns, "src"), discourseManifest(ns, { name: "src", spec: spec("src", { backup: { retention: 1 } }) }));
+    await waitFor("src web Deployment", () => getObj("apps/v1", "Deployment", ns, "src-web"), 30_000);
+    await completedBackup("src-old", "src");
+
+    // a new forum restoring from src-old; its restore pod runs and never finishes
+    await apply(credentialsSecret(ns, "reader"), discourseManifest(ns, { name: "reader", spec: spec("reader", { restore: { backup: "src-old" }, database: { image: HOLD_IMAGE } }) }));
+    await waitFor("reader-restore running", async () => ((await getObj("batch/v1", "Job", ns, "reader-restore"))?.status as { active?: number } | undefined)?.active === 1, 150_000, 500);
+
+    // retention 1: a newer completed backup would prune src-old, but the restore reads it
+    await completedBackup("src-new", "src");
+    await sleep(5000); // five ticks of the backup controller (backupTickMs 1000)
+    const kept = await getObj(DSC, "DiscourseBackup", ns, "src-old");
+    expect(phase(kept)).to.equal("Completed");
+    expect(kept?.metadata.deletionTimestamp).to.equal(undefined);
+
+    // deleting it by hand: held by its finalizer, no cleanup Job, an Event says why
+    await kubectlOk(["delete", "-n", ns, "dscb", "src-old", "--wait=false"]);
+    const why = await waitFor("BackupInUse Event", async () => (await eventReasons("src")).find((e) => e.reason === "BackupInUse"), 30_000);
+    expect(why.message).to.equal("DiscourseBackup src-old is being deleted: its files are kept until restore Job reader-restore, which reads them, finished");
+    await sleep(3000);
+    expect((await getObj(DSC, "DiscourseBackup", ns, "src-old"))?.metadata.deletionTimestamp).to.be.a("string");
+    expect(await getObj("batch/v1", "Job", ns, "src-cleanup-old")).to.equal(null);
+    expect((await getObj("batch/v1", "Job", ns, "reader-restore"))?.metadata.deletionTimestamp).to.equal(undefined);
+
+    // the restore Job goes (its forum no longer finds a backup to restore from): the deletion finishes
+    await kubectlOk(["delete", "-n", ns, "job", "reader-restore", "--cascade=background", "--wait=false"]);
+    await waitFor("src-old gone", async () => (await getObj(DSC, "DiscourseBackup", ns, "src-old")) === null, 90_000);
+    expect((await eventReasons("src")).map((e) => e.message)).to.include("DiscourseBackup src-old deleted: its files were removed by Job src-cleanup-old");
+    expect(phase(await getObj(DSC, "DiscourseBackup", ns, "src-new"))).to.equal("Completed");
   });
 });

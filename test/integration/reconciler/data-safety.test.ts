@@ -32,6 +32,21 @@ const retained = (name: string): [string, string][] => [
   ["Secret", `${name}-app-secrets`],
 ];
 
+const spec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...extra });
+
+/**
+ * Creates the managed-database forum `name` in `ns` (no Secret: the reconciler generates it)
+ * and waits for its claims, Secrets and web Deployment.
+ * @param extra - spec fields over the minimal spec (hostname `<name>.web.cern.ch`).
+ * @returns the Discourse as stored.
+ */
+async function createForum(ns: string, name: string, extra: Record<string, unknown> = {}): Promise<KubeObject> {
+  await apply(discourseManifest(ns, { name, spec: spec(name, extra) }));
+  for (const [kind, child] of retained(name)) await waitFor(`${kind} ${child}`, () => getObj("v1", kind, ns, child), 20_000);
+  await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
+  return (await getObj(DSC, "Discourse", ns, name))!;
+}
+
 describe("reconciler: data safety", function () {
   let ns: string;
   let r: Running;
@@ -43,15 +58,6 @@ describe("reconciler: data safety", function () {
   });
   after(async () => r?.handle.stop());
 
-  const spec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...extra });
-
-  /** Creates a managed-database forum (no Secret: the reconciler generates it) and waits for its claims and Secrets. */
-  async function createForum(name: string, extra: Record<string, unknown> = {}): Promise<KubeObject> {
-    await apply(discourseManifest(ns, { name, spec: spec(name, extra) }));
-    for (const [kind, child] of retained(name)) await waitFor(`${kind} ${child}`, () => getObj("v1", kind, ns, child), 20_000);
-    await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
-    return (await getObj(DSC, "Discourse", ns, name))!;
-  }
 
   async function expectKept(name: string, uid: string | undefined): Promise<void> {
     for (const [kind, child] of retained(name)) {
@@ -66,7 +72,7 @@ describe("reconciler: data safety", function () {
   it("deletionPolicy Retain keeps the claims and the Secrets under background, foreground and orphan deletion, and after a switch from Delete", async function () {
     this.timeout(240_000);
     const cascades = ["background", "foreground", "orphan"] as const;
-    const forums = await Promise.all([...cascades.map((c) => createForum(`keep-${c}`)), createForum("switched", { deletionPolicy: "Delete" })]);
+    const forums = await Promise.all([...cascades.map((c) => createForum(ns, `keep-${c}`)), createForum(ns, "switched", { deletionPolicy: "Delete" })]);
     // Under Delete the uploads claim is owned; switching to Retain releases it at the next reconcile.
     const ownedUploads = await getObj("v1", "PersistentVolumeClaim", ns, "switched-uploads");
     expect(ownedUploads?.metadata.ownerReferences?.map((o) => o.kind)).to.deep.equal(["Discourse"]);
@@ -92,7 +98,7 @@ describe("reconciler: data safety", function () {
 
   it("deletionPolicy Delete removes the claims and the Secrets, with a foreground cascade too", async function () {
     this.timeout(120_000);
-    await createForum("drop", { deletionPolicy: "Delete" });
+    await createForum(ns, "drop", { deletionPolicy: "Delete" });
     await kubectlOk(["delete", "dsc", "drop", "-n", ns, "--cascade=foreground", "--wait=false"]);
     for (const [kind, child] of retained("drop")) {
       await waitFor(`${kind} ${child} deleted`, async () => {
@@ -174,7 +180,7 @@ describe("reconciler: data safety", function () {
 
   it("a Secret made for another forum is refused: Degraded SecretOwnedByAnotherForum, the Secret untouched, no child", async function () {
     this.timeout(60_000);
-    await createForum("first");
+    await createForum(ns, "first");
     await settle(r);
     const before = (await getObj("v1", "Secret", ns, "first-db-credentials"))!;
     await apply(discourseManifest(ns, { name: "second", spec: spec("second", { database: { credentialsSecret: "first-db-credentials" } }) }));
@@ -206,21 +212,13 @@ describe("reconciler: hostname held by the oldest forum", function () {
   });
   after(async () => r?.handle.stop());
 
-  const spec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"], ...extra });
-
-  async function createForum(name: string, extra: Record<string, unknown> = {}): Promise<KubeObject> {
-    await apply(discourseManifest(ns, { name, spec: spec(name, extra) }));
-    for (const [kind, child] of retained(name)) await waitFor(`${kind} ${child}`, () => getObj("v1", kind, ns, child), 20_000);
-    await waitFor(`${name}-web`, () => getObj("apps/v1", "Deployment", ns, `${name}-web`));
-    return (await getObj(DSC, "Discourse", ns, name))!;
-  }
 
   it("two forums with one hostname: the older keeps it and stays healthy, the newer gets no Ingress until the name is free", async function () {
     this.timeout(90_000);
-    await createForum("elder", { hostname: "shared.web.cern.ch" });
+    await createForum(ns, "elder", { hostname: "shared.web.cern.ch" });
     await waitFor("elder Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "elder"));
     // a newer forum that had an Ingress of its own, then took the hostname (no webhook here)
-    await createForum("younger");
+    await createForum(ns, "younger");
     await waitFor("younger Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "younger"));
     await kubectlOk(["patch", "dsc", "younger", "-n", ns, "--type=merge", "-p", '{"spec":{"hostname":"shared.web.cern.ch"}}']);
     const younger = await waitFor("younger HostnameConflict", async () => {

@@ -3,10 +3,14 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { buildAll, codeAnnotations, codeRevision, OWNED_KINDS, REVISION_ANNOTATION, specCode, type DesiredChild } from "../../../reconciler/builders/index.js";
 import type { DefaultedDiscourse } from "../../../src/api/types.js";
 import { resourceType } from "../../../reconciler/client/resources.js";
+import { envConfig } from "../../../reconciler/builders/env-configmap.js";
+import { buildMigrateJob } from "../../../reconciler/builders/migrate-job.js";
 import { deepFreeze, marketplace, rootForum, withSpec } from "./fixtures.js";
 
-type Row = [kind: string, name: string, mode: string, exists: boolean, retainable: boolean];
-const rows = (children: DesiredChild[]): Row[] => children.map((c) => [c.kind, c.name, c.mode, c.object !== null, c.retainable]);
+type Row = [kind: string, name: string, mode: string, exists: boolean];
+const rows = (children: DesiredChild[]): Row[] => children.map((c) => [c.kind, c.name, c.mode, c.object !== null]);
+/** Kept under Retain: every Secret and claim of the forum (docs/deletion.md, found by labels in reconciler/steps/finalize.ts). */
+const retainable = (c: DesiredChild): boolean => c.kind === "Secret" || c.kind === "PersistentVolumeClaim";
 
 const forums: { name: string; obj: () => DefaultedDiscourse }[] = [
   { name: "root-forum", obj: rootForum },
@@ -43,53 +47,53 @@ function frozenPaths(v: unknown, path: string): string[] {
 describe("builders/buildAll", () => {
   it("root-forum: every child, in apply order, with its mode", () => {
     expect(rows(buildAll(rootForum()))).to.deep.equal([
-      ["Secret", "root-forum-db-credentials", "patchIfExists", true, true],
-      ["Secret", "root-forum-app-secrets", "patchIfExists", true, true],
-      ["ConfigMap", "root-forum-env", "apply", true, false],
-      ["ConfigMap", "root-forum-postgresql-init", "apply", true, false],
-      ["ServiceAccount", "root-forum-discourse", "apply", false, false],
-      ["RoleBinding", "root-forum-discourse-scc", "apply", false, false],
-      ["PersistentVolumeClaim", "root-forum-uploads", "apply", true, true],
-      ["PersistentVolumeClaim", "data-root-forum-postgresql-0", "patchIfExists", true, true],
-      ["PersistentVolumeClaim", "data-root-forum-redis-0", "patchIfExists", true, true],
-      ["StatefulSet", "root-forum-postgresql", "apply", true, false],
-      ["Service", "root-forum-postgresql", "apply", true, false],
-      ["Deployment", "root-forum-redis", "apply", false, false],
-      ["StatefulSet", "root-forum-redis", "apply", true, false],
-      ["Service", "root-forum-redis", "apply", true, false],
-      ["Job", "root-forum-db-init", "create", false, false],
-      ["Deployment", "root-forum-web", "apply", true, false],
-      ["Deployment", "root-forum-sidekiq", "apply", true, false],
-      ["Service", "root-forum-web", "apply", true, false],
-      ["Ingress", "root-forum", "apply", true, false],
-      ["Route", "root-forum", "apply", false, false],
-      ["PodDisruptionBudget", "root-forum-web", "apply", true, false],
-      ["NetworkPolicy", "root-forum-backend", "apply", true, false],
+      ["Secret", "root-forum-db-credentials", "patchIfExists", true],
+      ["Secret", "root-forum-app-secrets", "patchIfExists", true],
+      ["ConfigMap", "root-forum-env", "apply", true],
+      ["ConfigMap", "root-forum-postgresql-init", "apply", true],
+      ["ServiceAccount", "root-forum-discourse", "apply", false],
+      ["RoleBinding", "root-forum-discourse-scc", "apply", false],
+      ["PersistentVolumeClaim", "root-forum-uploads", "apply", true],
+      ["PersistentVolumeClaim", "data-root-forum-postgresql-0", "patchIfExists", true],
+      ["PersistentVolumeClaim", "data-root-forum-redis-0", "patchIfExists", true],
+      ["StatefulSet", "root-forum-postgresql", "apply", true],
+      ["Service", "root-forum-postgresql", "apply", true],
+      ["Deployment", "root-forum-redis", "apply", false],
+      ["StatefulSet", "root-forum-redis", "apply", true],
+      ["Service", "root-forum-redis", "apply", true],
+      ["Job", "root-forum-db-init", "create", false],
+      ["Deployment", "root-forum-web", "apply", true],
+      ["Deployment", "root-forum-sidekiq", "apply", true],
+      ["Service", "root-forum-web", "apply", true],
+      ["Ingress", "root-forum", "apply", true],
+      ["Route", "root-forum", "apply", false],
+      ["PodDisruptionBudget", "root-forum-web", "apply", true],
+      ["NetworkPolicy", "root-forum-backend", "apply", true],
     ]);
   });
 
   it("marketplace: external backends, Route, one replica; no database claim entry (never deleted)", () => {
     expect(rows(buildAll(marketplace()))).to.deep.equal([
-      ["Secret", "marketplace-db-credentials", "patchIfExists", true, true],
-      ["Secret", "marketplace-app-secrets", "patchIfExists", true, true],
-      ["ConfigMap", "marketplace-env", "apply", true, false],
-      ["ConfigMap", "marketplace-postgresql-init", "apply", false, false],
-      ["ServiceAccount", "marketplace-discourse", "apply", true, false],
-      ["RoleBinding", "marketplace-discourse-scc", "apply", true, false],
-      ["PersistentVolumeClaim", "marketplace-uploads", "apply", true, true],
-      ["StatefulSet", "marketplace-postgresql", "apply", false, false],
-      ["Service", "marketplace-postgresql", "apply", false, false],
-      ["Deployment", "marketplace-redis", "apply", false, false],
-      ["StatefulSet", "marketplace-redis", "apply", false, false],
-      ["Service", "marketplace-redis", "apply", false, false],
-      ["Job", "marketplace-db-init", "create", true, false],
-      ["Deployment", "marketplace-web", "apply", true, false],
-      ["Deployment", "marketplace-sidekiq", "apply", true, false],
-      ["Service", "marketplace-web", "apply", true, false],
-      ["Ingress", "marketplace", "apply", false, false],
-      ["Route", "marketplace", "apply", true, false],
-      ["PodDisruptionBudget", "marketplace-web", "apply", false, false],
-      ["NetworkPolicy", "marketplace-backend", "apply", false, false],
+      ["Secret", "marketplace-db-credentials", "patchIfExists", true],
+      ["Secret", "marketplace-app-secrets", "patchIfExists", true],
+      ["ConfigMap", "marketplace-env", "apply", true],
+      ["ConfigMap", "marketplace-postgresql-init", "apply", false],
+      ["ServiceAccount", "marketplace-discourse", "apply", true],
+      ["RoleBinding", "marketplace-discourse-scc", "apply", true],
+      ["PersistentVolumeClaim", "marketplace-uploads", "apply", true],
+      ["StatefulSet", "marketplace-postgresql", "apply", false],
+      ["Service", "marketplace-postgresql", "apply", false],
+      ["Deployment", "marketplace-redis", "apply", false],
+      ["StatefulSet", "marketplace-redis", "apply", false],
+      ["Service", "marketplace-redis", "apply", false],
+      ["Job", "marketplace-db-init", "create", true],
+      ["Deployment", "marketplace-web", "apply", true],
+      ["Deployment", "marketplace-sidekiq", "apply", true],
+      ["Service", "marketplace-web", "apply", true],
+      ["Ingress", "marketplace", "apply", false],
+      ["Route", "marketplace", "apply", true],
+      ["PodDisruptionBudget", "marketplace-web", "apply", false],
+      ["NetworkPolicy", "marketplace-backend", "apply", false],
     ]);
   });
 
@@ -107,9 +111,9 @@ describe("builders/buildAll", () => {
     const children = buildAll(rootForum(), { migration: "pre", staleMigrationJobs: ["root-forum-migrate-3-4-2-0123abcd-post"] });
     const jobs = rows(children).filter(([kind]) => kind === "Job");
     expect(jobs).to.have.length(3);
-    expect(jobs[0]).to.deep.equal(["Job", "root-forum-db-init", "create", false, false]);
+    expect(jobs[0]).to.deep.equal(["Job", "root-forum-db-init", "create", false]);
     expect(jobs[1]?.[1]).to.match(/^root-forum-migrate-3-5-2-[0-9a-f]{8}-pre$/);
-    expect(jobs[2]).to.deep.equal(["Job", "root-forum-migrate-3-4-2-0123abcd-post", "create", false, false]);
+    expect(jobs[2]).to.deep.equal(["Job", "root-forum-migrate-3-4-2-0123abcd-post", "create", false]);
   });
 
   const served = [
@@ -163,7 +167,7 @@ describe("builders/buildAll", () => {
             "app.kubernetes.io/managed-by": "discourse-operator",
           });
           expect(m.labels?.["app.kubernetes.io/component"], c.name).to.be.a("string").and.not.equal("");
-          const owners = c.name.startsWith("data-") || (c.retainable && obj.spec.deletionPolicy === "Retain") ? undefined : [
+          const owners = c.name.startsWith("data-") || (retainable(c) && obj.spec.deletionPolicy === "Retain") ? undefined : [
             { apiVersion: "discourse.cern/v1alpha1", kind: "Discourse", name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true },
           ];
           expect(m.ownerReferences, c.name).to.deep.equal(owners);
@@ -208,6 +212,18 @@ describe("builders/buildAll", () => {
       });
     });
   }
+
+  it("takes the env ConfigMap and the plan's migration Job as passed along (built once per reconcile): the same children as building them", () => {
+    const obj = rootForum();
+    const env = envConfig(obj);
+    const job = buildMigrateJob(obj, "pre", { env });
+    const children = buildAll(obj, { migration: "pre", migrationJob: job, env });
+    expect(children.find((c) => c.kind === "ConfigMap" && c.name === "root-forum-env")?.object).to.equal(env.configMap);
+    expect(children.find((c) => c.kind === "Job" && c.name === job.metadata?.name)?.object).to.equal(job);
+    const web = children.find((c) => c.kind === "Deployment" && c.name === "root-forum-web")?.object as V1Deployment;
+    expect(web.spec?.template.metadata?.annotations?.["discourse.cern/config-hash"]).to.equal(env.hash);
+    expect(children).to.deep.equal(buildAll(obj, { migration: "pre" }));
+  });
 
   it("OWNED_KINDS lists each kind once; only Route is optional", () => {
     const keys = OWNED_KINDS.map((k) => `${k.apiVersion}/${k.kind}`);

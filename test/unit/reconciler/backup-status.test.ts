@@ -131,6 +131,19 @@ describe("backup status", () => {
     expect(later.message).to.equal("waiting for Job blog-backup-nightly to start");
   });
 
+  it("a Job with FailureTarget (its last pod terminating) is Failed already, with the condition's reason", () => {
+    const failing = job({ startTime: "2026-05-02T09:00:00Z", failed: 1, terminating: 1, conditions: [{ type: "FailureTarget", status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }] });
+    const status = nextBackupStatus(undefined, facts({ job: failing }));
+    expect(status.phase).to.equal("Failed");
+    expect(status.message).to.equal("backup Job blog-backup-nightly failed (DeadlineExceeded: Job was active longer than specified deadline)");
+  });
+
+  it("a Job with SuccessCriteriaMet (before Complete) is Completed, at the time of that condition", () => {
+    const met = job({ startTime: "2026-05-02T09:00:00Z", succeeded: 1, conditions: [{ type: "SuccessCriteriaMet", status: "True", lastTransitionTime: "2026-05-02T09:04:00Z" }] });
+    const status = nextBackupStatus(undefined, facts({ job: met }));
+    expect([status.phase, status.completedAt]).to.deep.equal(["Completed", "2026-05-02T09:04:00Z"]);
+  });
+
   it("reads a Job's outcome", () => {
     expect([undefined, job({}), job({ active: 1 }), completeJob, failedJob].map((j) => jobOutcome(j))).to.deep.equal(["none", "waiting", "running", "succeeded", "failed"]);
   });
@@ -200,4 +213,8 @@ describe("retention", () => {
       expect(backupsBeyondRetention(backups, c.retention).map((b) => b.metadata.name)).to.deep.equal(c.want);
     });
   }
+  it("does not delete a backup an active restore reads; it still counts, so no newer one goes in its place", () => {
+    expect(backupsBeyondRetention(backups, 1, new Set(["b1"])).map((b) => b.metadata.name)).to.deep.equal(["b2"]);
+    expect(backupsBeyondRetention(backups, 2, new Map([["b1", "copy-restore"]])).map((b) => b.metadata.name)).to.deep.equal([]);
+  });
 });
