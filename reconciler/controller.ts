@@ -7,7 +7,7 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterAccess } from "../src/kube/cluster-access.js";
-import { API_VERSION, KIND } from "../src/api/constants.js";
+import { API_VERSION, KIND, LABEL_COMPONENT } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
 import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
@@ -32,6 +32,18 @@ import { BACKUP_KIND } from "../src/api/backup-constants.js";
 function shardKeys(o: KubeObject): string[] {
   const forum = o.kind === BACKUP_KIND ? (o.spec as { discourse?: unknown } | undefined)?.discourse : undefined;
   return typeof forum === "string" ? [objectKey(o.metadata.namespace, forum)] : ownerKeys(o);
+}
+
+/** The index value of the children of `namespace` with component label `component` (see childIndexValues). */
+function componentIndexValue(namespace: string, component: string): string {
+  return `component\u0000${namespace}\u0000${component}`;
+}
+
+/** A child is filed under the keys of the forums that own it, and under its namespace and component label. */
+function childIndexValues(o: KubeObject): string[] {
+  const component = o.metadata.labels?.[LABEL_COMPONENT];
+  const byComponent = component ? [componentIndexValue(o.metadata.namespace ?? "", component)] : [];
+  return [...ownerKeys(o), ...byComponent];
 }
 
 /**
@@ -189,7 +201,7 @@ class Controller {
     const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
     // Children (~13 per forum, most of the memory) are held as JSON text and indexed by owning forum (object-cache.ts).
     const child = kind !== KIND && kind !== BACKUP_KIND;
-    const cache = child ? { compact: true, indexBy: ownerKeys } : {};
+    const cache = child ? { compact: true, indexBy: childIndexValues } : {};
     const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, cache, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);
@@ -265,6 +277,7 @@ class Controller {
     return {
       get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
       owned: (kind, forumKey) => this.informers.get(kind)?.cache.indexed(forumKey) ?? [],
+      withComponent: (kind, ns, component) => this.informers.get(kind)?.cache.indexed(componentIndexValue(ns, component)) ?? [],
       covers: (kind) => this.informers.has(kind),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };

@@ -14,6 +14,12 @@ export interface ChildStore {
    * index; none when no informer covers the kind.
    */
   owned(kind: string, forumKey: string): KubeObject[];
+  /**
+   * The cached live objects of `kind` in `namespace` whose `app.kubernetes.io/component`
+   * label is `component` (for instance every restore Job of a namespace), through the
+   * cache's index; none when no informer covers the kind.
+   */
+  withComponent(kind: string, namespace: string, component: string): KubeObject[];
   /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
   covers(kind: string): boolean;
   /** Puts the answer of a write into the cache (unless the cache holds a newer copy). */

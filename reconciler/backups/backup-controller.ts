@@ -131,7 +131,7 @@ export class BackupController {
   /** Whether retention would delete a backup now (the Jobs are listed only when a backup is beyond it). */
   private prunable(backups: DiscourseBackup[], retention: number, namespace: string): boolean {
     if (backupsBeyondRetention(backups, retention).length === 0) return false;
-    return backupsBeyondRetention(backups, retention, backupsReadByRestores(this.deps.store.list("Job", namespace))).length > 0;
+    return backupsBeyondRetention(backups, retention, backupsReadByRestores(this.deps.store.withComponent("Job", namespace, COMPONENTS.restore))).length > 0;
   }
 
   start(): void {

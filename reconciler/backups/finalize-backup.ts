@@ -20,6 +20,7 @@ import type { DiscourseBackup } from "../../src/api/types.js";
 import { buildCleanupJob } from "../builders/backup-job.js";
 import { pgvectorImage } from "../builders/images.js";
 import { BACKUP_ANNOTATION, backupJobName, backupsClaimName, cleanupJobName } from "../builders/backup-names.js";
+import { COMPONENTS } from "../builders/metadata.js";
 import { statusCode, type KubeObject } from "../client/kube-client.js";
 import { jobOutcome } from "./backup-status.js";
 import { backupsReadByRestores } from "./backups-in-use.js";
@@ -102,7 +103,7 @@ export async function finalizeBackup(ctx: BackupContext, obj: KubeObject): Promi
   const claimName = backupsClaimName(forumName);
   const skip = noCleanupReason(await live(ctx, "PersistentVolumeClaim", "v1", namespace, claimName), forum, claimName);
   if (skip) return done(ctx, obj, skip, forum);
-  const restoreJob = backupsReadByRestores(ctx.store.list("Job", namespace)).get(name);
+  const restoreJob = backupsReadByRestores(ctx.store.withComponent("Job", namespace, COMPONENTS.restore)).get(name);
   if (restoreJob) return waitForRestore(ctx, obj, restoreJob, forum);
   if (await stopBackupJob(ctx, namespace, name, forumName)) return;
   const cleanupName = cleanupJobName(forumName, name);

@@ -17,6 +17,7 @@ import type { DiscourseBackup } from "../../src/api/types.js";
 import { applyChild } from "../apply/apply-child.js";
 import { backupsClaimName } from "../builders/backup-names.js";
 import { buildBackupsClaim } from "../builders/backups-claim.js";
+import { COMPONENTS } from "../builders/metadata.js";
 import { statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { splitKey, type ObjectCache } from "../informer/object-cache.js";
 import type { BackupContext } from "./context.js";
@@ -83,7 +84,7 @@ export async function reconcileForumBackups(ctx: BackupContext, key: string, now
   if (due && (await createBackup(ctx, operatorBackup(namespace, name, due.name, "Scheduled")))) {
     await ctx.events.record(live, "Normal", "BackupScheduled", `created DiscourseBackup ${due.name} (schedule "${spec.schedule ?? ""}", due ${due.due.toISOString()})`);
   }
-  const readByRestore = backupsReadByRestores(ctx.store.list("Job", namespace));
+  const readByRestore = backupsReadByRestores(ctx.store.withComponent("Job", namespace, COMPONENTS.restore));
   for (const old of backupsBeyondRetention(backups, spec.retention, readByRestore)) {
     if (!(await ctx.client.delete({ apiVersion: API_VERSION, kind: BACKUP_KIND, namespace, name: old.metadata.name ?? "" }, old.metadata.uid))) continue;
     const message = `deleted DiscourseBackup ${old.metadata.name ?? ""}: more than ${spec.retention} completed backups of ${name} (backup.retention)`;
