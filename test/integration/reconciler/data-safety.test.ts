@@ -220,7 +220,7 @@ describe("reconciler: hostname held by the oldest forum", function () {
     await createForum(ns, "elder", { hostname: "shared.web.cern.ch" });
     await waitFor("elder Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "elder"), 45_000).catch((err: unknown) => {
       // Say what the reconciler did meanwhile: a timeout alone does not tell load from a bug.
-      const recent = r.lines.slice(-15).map((l) => `${String(l.name ?? "")}: ${String(l.msg)}`);
+      const recent = r.lines.slice(-15).map((l) => JSON.stringify([l.name, l.msg]));
       throw new Error(`${err instanceof Error ? err.message : String(err)}; the reconciler's last lines:\n${recent.join("\n")}`);
     });
     // a newer forum that had an Ingress of its own, then took the hostname (no webhook here)
