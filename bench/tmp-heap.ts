@@ -22,6 +22,8 @@ try {
   console.log("converged", s, "rss", rssMbOf(child.pid!));
   await sleep(40_000);
   console.log("rss after resync", rssMbOf(child.pid!));
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  console.log(text.split("\n").filter((l) => /^(nodejs_heap_size|nodejs_external|nodejs_heap_space_size_(used|total)_bytes|process_resident)/.test(l)).join("\n"));
   child.kill("SIGTERM");
   await sleep(2000);
 } finally {

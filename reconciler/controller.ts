@@ -15,6 +15,7 @@ import { RECONCILER_API_CALLS } from "./client/api-calls.js";
 import { describeError, KubeClient, type KubeObject } from "./client/kube-client.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { Informer, type InformerEvent } from "./informer/informer.js";
+import { childCacheDictionary } from "./informer/cache-dictionary.js";
 import { objectKey } from "./informer/object-cache.js";
 import { childChanged, discourseChanged, ownerKeys } from "./informer/owner-key.js";
 import { LeaderElector } from "./leader/leader-elector.js";
@@ -209,7 +210,7 @@ class Controller {
     const labelSelector = bucketed ? `${selector},${shardBucketSelector(LABEL_SHARD_BUCKET, shard)}` : selector;
     // Children (~13 per forum, most of the memory) are held as JSON text and indexed by owning forum (object-cache.ts).
     const child = kind !== KIND && kind !== BACKUP_KIND;
-    const cache = child ? { compact: true, indexBy: childIndexValues } : {};
+    const cache = child ? { compact: true, dictionary: childCacheDictionary(), indexBy: childIndexValues } : {};
     const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, cache, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);

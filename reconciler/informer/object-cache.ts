@@ -5,19 +5,22 @@
  * do (`cache.Options.DefaultTransform = cache.TransformStripManagedFields()`).
  *
  * Two options keep a large fleet's cache small and its reads cheap:
- * - `compact`: each object is held as its JSON text and parsed on every read.
- *   A parsed object costs V8 several times its JSON size (a property slot, a
- *   hidden class and a heap string per value); one-byte JSON text costs one byte
- *   per character. The children of one forum are ~40 KB of JSON, read a dozen
- *   times per reconcile, so the parse (tens of microseconds each) is cheap beside
- *   the API request a reconcile sends anyway. Measured by `npm run bench`
- *   (memory.rss_mb_per_100_forums; docs/benchmarks.md).
+ * - `compact`: each object is held deflated (zlib, raw deflate) and inflated and
+ *   parsed on every read. The children of one forum are ~40 KB of JSON, most of it
+ *   the same from forum to forum (labels, pod templates, server defaults), so with
+ *   a preset dictionary of such text (`dictionary`, RFC 1950 §2.2: FDICT) a child
+ *   deflates to a few hundred bytes. The deflated bytes are kept as a one-byte
+ *   (latin1) string: exact size, on V8's heap, no Buffer slab pinned. A read costs
+ *   tens of microseconds, a dozen reads per reconcile, beside the API requests a
+ *   reconcile sends anyway. Measured by `npm run bench` (memory.rss_mb_per_100_forums;
+ *   docs/benchmarks.md).
  * - `indexBy`: a secondary index (client-go's `cache.Indexer`, controller-runtime's
  *   `IndexField`), so a reconcile lists one forum's objects instead of scanning
  *   every object of a namespace that may hold thousands of forums.
  * Every read returns a fresh object when `compact` is set, the stored one otherwise:
  * callers never modify what they read.
  */
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { KubeObject } from "../client/kube-client.js";
 
 /** Written by `kubectl apply` (client-side): a copy of the whole object as last applied. */
@@ -59,8 +62,10 @@ function newer(a: string | undefined, b: string | undefined): boolean {
 }
 
 export interface ObjectCacheOptions {
-  /** Hold objects as JSON text, parsed on every read (see the file comment). Defaults to false. */
+  /** Hold objects deflated, inflated and parsed on every read (see the file comment). Defaults to false. */
   compact?: boolean;
+  /** zlib's preset dictionary for `compact`: text like the objects held (at most 32 KiB are used). */
+  dictionary?: Buffer;
   /** The index values of an object, for `indexed(value)` (for instance the keys of the forums that own it). */
   indexBy?: (obj: KubeObject) => string[];
 }
@@ -71,8 +76,12 @@ interface Entry {
   resourceVersion: string | undefined;
   /** The index values it was filed under (to unfile it). */
   indexValues: string[];
+  /** The object, or (compact) its deflated JSON as a latin1 string. */
   value: KubeObject | string;
 }
+
+/** zlib's compression level: 6, the default of gzip and of zlib itself. */
+const LEVEL = 6;
 
 /** See the file comment. */
 export class ObjectCache {
@@ -88,13 +97,13 @@ export class ObjectCache {
 
   get(namespace: string | undefined, name: string): KubeObject | undefined {
     const entry = this.items.get(objectKey(namespace, name));
-    return entry && read(entry);
+    return entry && this.read(entry);
   }
 
   /** All objects, or those of one namespace. */
   list(namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const entry of this.items.values()) if (namespace === undefined || entry.namespace === namespace) out.push(read(entry));
+    for (const entry of this.items.values()) if (namespace === undefined || entry.namespace === namespace) out.push(this.read(entry));
     return out;
   }
 
@@ -106,7 +115,7 @@ export class ObjectCache {
     const out: KubeObject[] = [];
     for (const key of this.index.get(value) ?? []) {
       const entry = this.items.get(key);
-      if (entry) out.push(read(entry));
+      if (entry) out.push(this.read(entry));
     }
     return out;
   }
@@ -116,7 +125,7 @@ export class ObjectCache {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.items.get(key);
     this.store(key, obj);
-    return old && read(old);
+    return old && this.read(old);
   }
 
   /**
@@ -136,7 +145,7 @@ export class ObjectCache {
     if (!old) return undefined;
     this.unfile(key, old);
     this.items.delete(key);
-    return read(old);
+    return this.read(old);
   }
 
   /** The keys (`namespace/name`) of every object held, as a copy. */
@@ -158,7 +167,7 @@ export class ObjectCache {
       namespace: stripped.metadata.namespace ?? "",
       resourceVersion: stripped.metadata.resourceVersion,
       indexValues,
-      value: this.opts.compact ? JSON.stringify(stripped) : stripped,
+      value: this.opts.compact ? this.deflate(stripped) : stripped,
     };
     this.items.set(key, entry);
     for (const v of indexValues) {
@@ -166,6 +175,17 @@ export class ObjectCache {
       if (!keys) this.index.set(v, (keys = new Set()));
       keys.add(key);
     }
+  }
+
+  private deflate(obj: KubeObject): string {
+    const opts = this.opts.dictionary ? { level: LEVEL, dictionary: this.opts.dictionary } : { level: LEVEL };
+    return deflateRawSync(JSON.stringify(obj), opts).toString("latin1");
+  }
+
+  private read(entry: Entry): KubeObject {
+    if (typeof entry.value !== "string") return entry.value;
+    const opts = this.opts.dictionary ? { dictionary: this.opts.dictionary } : {};
+    return JSON.parse(inflateRawSync(Buffer.from(entry.value, "latin1"), opts).toString("utf8")) as KubeObject;
   }
 
   private unfile(key: string, entry: Entry): void {
@@ -177,6 +197,3 @@ export class ObjectCache {
   }
 }
 
-function read(entry: Entry): KubeObject {
-  return typeof entry.value === "string" ? (JSON.parse(entry.value) as KubeObject) : entry.value;
-}

@@ -6,6 +6,9 @@
 import { expect } from "chai";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { LAST_APPLIED_ANNOTATION, ObjectCache, stripForCache } from "../../../reconciler/informer/object-cache.js";
+import { childCacheDictionary } from "../../../reconciler/informer/cache-dictionary.js";
+import { buildAll } from "../../../reconciler/builders/index.js";
+import { marketplace } from "../builders/fixtures.js";
 
 const managedFields = [{ manager: "discourse-operator", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {} } } }];
 
@@ -94,6 +97,24 @@ describe("ObjectCache (compact)", () => {
     expect(cache.resourceVersionOf("forums/f-env")).to.equal("20");
     cache.setIfNewer(configMap({ resourceVersion: "21" }));
     expect(cache.resourceVersionOf("forums/f-env")).to.equal("21");
+  });
+});
+
+describe("ObjectCache (compact, with the child dictionary)", () => {
+  it("every child of a forum reads back equal, and the cache holds a small part of its JSON", () => {
+    // One cache per kind, as the informers have (a Service and a Deployment share a name).
+    const caches = new Map<string, ObjectCache>();
+    const cacheOf = (kind: string): ObjectCache => caches.get(kind) ?? caches.set(kind, new ObjectCache({ compact: true, dictionary: childCacheDictionary() })).get(kind)!;
+    const children = buildAll(marketplace()).flatMap((c) => (c.object ? [{ ...c.object, apiVersion: c.apiVersion, kind: c.kind } as unknown] : []));
+    let json = 0;
+    for (const c of children) {
+      cacheOf(c.kind).set(c);
+      json += JSON.stringify(c).length;
+    }
+    for (const c of children) expect(cacheOf(c.kind).get(c.metadata.namespace, c.metadata.name), c.metadata.name).to.deep.equal(c);
+    const held = [...caches.values()].flatMap((cache) => [...(cache as unknown as { items: Map<string, { value: string }> }).items.values()]);
+    const bytes = held.reduce((n, e) => n + e.value.length, 0);
+    expect(bytes, `${bytes} bytes held for ${json} bytes of JSON`).to.be.below(json / 4);
   });
 });
 
