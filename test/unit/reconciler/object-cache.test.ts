@@ -105,7 +105,8 @@ describe("ObjectCache (compact, with the child dictionary)", () => {
     // One cache per kind, as the informers have (a Service and a Deployment share a name).
     const caches = new Map<string, ObjectCache>();
     const cacheOf = (kind: string): ObjectCache => caches.get(kind) ?? caches.set(kind, new ObjectCache({ compact: true, dictionary: childCacheDictionary() })).get(kind)!;
-    const children = buildAll(marketplace()).flatMap((c) => (c.object ? [{ ...c.object, apiVersion: c.apiVersion, kind: c.kind } as unknown] : []));
+    const children: KubeObject[] = [];
+    for (const c of buildAll(marketplace())) if (c.object) children.push(JSON.parse(JSON.stringify({ ...c.object, apiVersion: c.apiVersion, kind: c.kind })) as KubeObject);
     let json = 0;
     for (const c of children) {
       cacheOf(c.kind).set(c);
