@@ -58,6 +58,11 @@ export interface ApplyOptions {
   adoptOnly?: boolean;
   /** Create when absent, never update (Jobs: their pod template is immutable). */
   createOnly?: boolean;
+  /**
+   * Record no Event for a creation (the log line stays): the caller records one Event for
+   * every child it created together (steps/apply-children.ts, one per phase).
+   */
+  noCreatedEvent?: boolean;
 }
 
 /**
@@ -87,7 +92,7 @@ export async function applyChild(ctx: ApplyContext, wanted: KubeObject, opts: Ap
   ctx.store.remember(stored);
   const message = messageFor(what.action, kind, name, what.line);
   ctx.logger.info({ action: what.action, kind, child: name }, message);
-  await ctx.events.record(ctx.owner, "Normal", reasonFor(what.action), message);
+  if (!(what.action === "created" && opts.noCreatedEvent)) await ctx.events.record(ctx.owner, "Normal", reasonFor(what.action), message);
   return { action: what.action, kind, name, live: stored };
 }
 

@@ -75,7 +75,7 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     const events = await eventReasons("up");
     const made = events.find((e) => e.reason === "BackupBeforeUpgrade");
     const completed = events.find((e) => e.reason === "BackupCompleted" && e.message.includes(backup.metadata.name));
-    const created = events.find((e) => e.reason === "Created" && e.message === `created Job ${pre.metadata.name}`);
+    const created = events.find((e) => e.reason === "Created" && e.message.split(", ").some((part) => part.endsWith(`Job ${pre.metadata.name}`)));
     expect(made && completed && created, JSON.stringify(events)).to.not.equal(undefined);
     expect(made!.at).to.be.at.most(completed!.at);
     expect(completed!.at).to.be.at.most(created!.at);

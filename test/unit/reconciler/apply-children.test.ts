@@ -26,8 +26,9 @@ interface Span {
   end: number;
 }
 
-function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans: Span[] } {
+function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans: Span[]; events: string[] } {
   const spans: Span[] = [];
+  const events: string[] = [];
   let clock = 0;
   const tick = () => ++clock;
   const client = {
@@ -41,12 +42,19 @@ function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans
     },
     get: () => Promise.resolve(null),
   } as unknown as KubeClient;
-  const sink = { create: (o: KubeObject) => Promise.resolve(o), mergePatch: () => Promise.resolve({}) } as unknown as EventSink;
+  const sink = {
+    create: (o: KubeObject) => {
+      const e = o as KubeObject & { reason: string; message: string };
+      events.push(`${e.reason}: ${e.message}`);
+      return Promise.resolve(o);
+    },
+    mergePatch: () => Promise.resolve({}),
+  } as unknown as EventSink;
   const logger = pino({ level: "silent" });
   const forum = rootForum();
   const owner = forum as unknown as KubeObject;
   const store = { get: () => undefined, owned: () => [], withComponent: () => [], covers: () => true, remember: () => undefined };
-  return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans };
+  return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans, events };
 }
 
 const names = (xs: { kind: string; name: string }[]) => xs.map((c) => `${c.kind} ${c.name}`);
@@ -111,6 +119,20 @@ describe("applyChildren", () => {
         expect(Math.min(...mine.map((s) => s.start)), `phase ${i + 1} starts after phase ${i} ended`).to.be.greaterThan(previousEnd);
       }
     }
+  });
+
+  it("records one Created Event per phase naming what it created; a child that failed is not named", async () => {
+    const { ctx, events } = fakeContext({ failOn: "ConfigMap root-forum-env" });
+    await applyChildren(ctx, buildAll(rootForum(), PRE));
+    await ctx.events.shutdown(true);
+    expect(events.sort()).to.deep.equal(
+      [
+        "Created: created ConfigMap root-forum-postgresql-init, PersistentVolumeClaim root-forum-uploads",
+        `Created: created StatefulSet root-forum-postgresql, Service root-forum-postgresql, StatefulSet root-forum-redis, Service root-forum-redis, Job ${MIGRATE}`,
+        "Created: created Deployment root-forum-web, Deployment root-forum-sidekiq, Service root-forum-web, Ingress root-forum, PodDisruptionBudget root-forum-web, NetworkPolicy root-forum-backend",
+        "ApplyFailed: could not create ConfigMap root-forum-env",
+      ].sort(),
+    );
   });
 
   it("a failed child fails the result, the others (and later phases) are still written", async () => {
