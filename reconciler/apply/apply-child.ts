@@ -90,10 +90,16 @@ export async function applyChild(ctx: ApplyContext, wanted: KubeObject, opts: Ap
     throw err;
   }
   ctx.store.remember(stored);
+  await report(ctx, what, kind, name, opts.noCreatedEvent === true);
+  return { action: what.action, kind, name, live: stored };
+}
+
+/** The log line of a write, and its Event (none for a creation when `noCreatedEvent`). */
+async function report(ctx: ApplyContext, what: { action: ActionKind; line: string }, kind: string, name: string, noCreatedEvent: boolean): Promise<void> {
   const message = messageFor(what.action, kind, name, what.line);
   ctx.logger.info({ action: what.action, kind, child: name }, message);
-  if (!(what.action === "created" && opts.noCreatedEvent)) await ctx.events.record(ctx.owner, "Normal", reasonFor(what.action), message);
-  return { action: what.action, kind, name, live: stored };
+  if (what.action === "created" && noCreatedEvent) return;
+  await ctx.events.record(ctx.owner, "Normal", reasonFor(what.action), message);
 }
 
 function messageFor(action: ActionKind, kind: string, name: string, line: string): string {
