@@ -7,7 +7,7 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterAccess } from "../src/kube/cluster-access.js";
-import { API_VERSION, KIND, LABEL_COMPONENT, LABEL_SHARD_BUCKET } from "../src/api/constants.js";
+import { API_VERSION, KIND, LABEL_COMPONENT } from "../src/api/constants.js";
 import { logger as rootLogger, type Logger } from "../src/log.js";
 import type { ChildStore } from "./apply/child-store.js";
 import { OWNED_KINDS, OWNED_LABEL_SELECTOR } from "./builders/index.js";
@@ -23,7 +23,7 @@ import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
-import { ownsKey, shardBucketSelector, shardLeaseName, type Shard } from "./shard/shard.js";
+import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
 import { hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 import { BackupController } from "./backups/backup-controller.js";
@@ -34,9 +34,6 @@ function shardKeys(o: KubeObject): string[] {
   const forum = o.kind === BACKUP_KIND ? (o.spec as { discourse?: unknown } | undefined)?.discourse : undefined;
   return typeof forum === "string" ? [objectKey(o.metadata.namespace, forum)] : ownerKeys(o);
 }
-
-/** Kinds whose objects may lack the shard-bucket label: made by the webhook, a user, or the StatefulSet controller (claims). */
-const UNBUCKETED_KINDS = new Set(["Secret", "PersistentVolumeClaim"]);
 
 /** The index value of the children of `namespace` with component label `component` (see childIndexValues). */
 function componentIndexValue(namespace: string, component: string): string {
@@ -199,15 +196,10 @@ class Controller {
     this.informers.get("PersistentVolumeClaim")?.on(backups.onClaim);
   }
 
-  private addInformer(apiVersion: string, kind: string, selector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
+  private addInformer(apiVersion: string, kind: string, labelSelector: string | undefined, handler: (e: string, o: KubeObject, old?: KubeObject) => void): void {
     // A shard caches only its own forums' children (most of the memory); every Discourse is kept (hostname holders span shards).
     const shard = this.opts.shard;
     const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
-    // ... and asks the API server for them alone where every child carries its bucket label
-    // (builders/metadata.ts childMeta): not Secrets and claims, which the webhook, the user or
-    // the StatefulSet controller may have made without it; `keep` still filters those.
-    const bucketed = shard && shard.count > 1 && selector !== undefined && !UNBUCKETED_KINDS.has(kind);
-    const labelSelector = bucketed ? `${selector},${shardBucketSelector(LABEL_SHARD_BUCKET, shard)}` : selector;
     // Children (~13 per forum, most of the memory) are held as JSON text and indexed by owning forum (object-cache.ts).
     const child = kind !== KIND && kind !== BACKUP_KIND;
     const cache = child ? { compact: true, dictionary: childCacheDictionary(), indexBy: childIndexValues } : {};

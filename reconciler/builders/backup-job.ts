@@ -7,7 +7,7 @@
  * `<name>-cleanup-<backup>` removing a backup's files (the DiscourseBackup's finalizer).
  */
 import type { V1Job, V1OwnerReference } from "@kubernetes/client-node";
-import { API_VERSION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_SHARD_BUCKET, MANAGED_BY } from "../../src/api/constants.js";
+import { API_VERSION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from "../../src/api/constants.js";
 import { BACKUP_KIND, BACKUP_REASON_LABEL } from "../../src/api/backup-constants.js";
 import type { DefaultedDiscourse, DiscourseBackup } from "../../src/api/types.js";
 import { BACKUP_SCRIPT, CLEANUP_SCRIPT } from "./backup-scripts.js";
@@ -16,7 +16,6 @@ import { backupsVolume, postgresEnv, scriptPodSpec, TERMINATION_LOG, UPLOADS_DIR
 import { uploadsPlacement } from "./uploads.js";
 import { APP_NAME, childLabels, childMeta, COMPONENTS, ownerIdentity } from "./metadata.js";
 import { containerSecurityContext, DISCOURSE_UID, podSecurityContext } from "./security.js";
-import { bucketOf } from "../shard/shard.js";
 
 /** A backup's longest run, in seconds (6 hours), after which its Job fails. */
 export const BACKUP_DEADLINE_SECONDS = 6 * 3600;
@@ -88,7 +87,7 @@ export function buildCleanupJob(forum: string, namespace: string, backupName: st
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: cleanupJobName(forum, backupName), namespace, labels: { ...labels, [LABEL_SHARD_BUCKET]: String(bucketOf(`${namespace}/${forum}`)) }, annotations: { [BACKUP_ANNOTATION]: backupName } },
+    metadata: { name: cleanupJobName(forum, backupName), namespace, labels, annotations: { [BACKUP_ANNOTATION]: backupName } },
     spec: {
       backoffLimit: 3,
       ttlSecondsAfterFinished: CLEANUP_TTL_SECONDS,

@@ -11,10 +11,8 @@ import {
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
   LABEL_NAME,
-  LABEL_SHARD_BUCKET,
   MANAGED_BY,
 } from "../../src/api/constants.js";
-import { bucketOf } from "../shard/shard.js";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 
 /** Value of `app.kubernetes.io/name` on every child. */
@@ -101,17 +99,14 @@ export function ownerReference(obj: DefaultedDiscourse): V1OwnerReference {
 }
 
 /**
- * Metadata of a child: name, namespace of the Discourse, the recommended labels, the
- * forum's shard bucket (LABEL_SHARD_BUCKET; never on pod or claim templates, which
- * would roll pods or, for a StatefulSet's claim templates, be refused as immutable) and
- * the controller owner reference. Fresh objects on every call, safe to extend.
+ * Metadata of a child: name, namespace of the Discourse, the recommended labels and the
+ * controller owner reference. Fresh objects on every call, safe to extend.
  */
 export function childMeta(obj: DefaultedDiscourse, component: Component, name: string): V1ObjectMeta {
-  const { namespace, name: forum } = ownerIdentity(obj);
   return {
     name,
-    namespace,
-    labels: { ...childLabels(obj, component), [LABEL_SHARD_BUCKET]: String(bucketOf(`${namespace}/${forum}`)) },
+    namespace: ownerIdentity(obj).namespace,
+    labels: childLabels(obj, component),
     ownerReferences: [ownerReference(obj)],
   };
 }

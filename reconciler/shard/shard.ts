@@ -1,10 +1,7 @@
 /**
- * Sharding of the Discourse objects across reconciler processes. A key
- * (`namespace/name`) falls in one of BUCKETS buckets, its 32-bit FNV-1a hash
- * modulo BUCKETS; shard `index` of `count` reconciles exactly the keys whose
- * bucket modulo `count` is `index`. Every child carries its forum's bucket as the
- * label LABEL_SHARD_BUCKET, so a shard's informers select their own children on
- * the server (`shardBucketSelector`). The hash depends on the key
+ * Sharding of the Discourse objects across reconciler processes: shard
+ * `index` of `count` reconciles exactly the keys (`namespace/name`) whose
+ * 32-bit FNV-1a hash modulo `count` is `index`. The hash depends on the key
  * alone, so every process computes the same split with no coordination;
  * each shard has its own Lease, so a standby of the same shard takes it over
  * when its leader dies. Changing `count` moves keys between shards: roll every
@@ -32,28 +29,9 @@ export function fnv1a32(text: string): number {
   return h >>> 0;
 }
 
-/** Buckets keys are hashed into; a shard owns every bucket ≡ its index (mod count), so count ≤ BUCKETS. */
-export const BUCKETS = 256;
-
-/** The bucket of `key` (`namespace/name`): 0 ≤ bucket < BUCKETS, the value of LABEL_SHARD_BUCKET on its children. */
-export function bucketOf(key: string): number {
-  return fnv1a32(key) % BUCKETS;
-}
-
 /** The shard index of `key` (`namespace/name`) among `count` shards. */
 export function shardOf(key: string, count: number): number {
-  return bucketOf(key) % count;
-}
-
-/**
- * The set-based label selector term of `shard`'s buckets, e.g.
- * `discourse.cern/shard-bucket in (0,3,6,…)` (86 values for 1/3).
- * @param label - the label key (LABEL_SHARD_BUCKET).
- */
-export function shardBucketSelector(label: string, shard: Shard): string {
-  const mine: number[] = [];
-  for (let b = shard.index; b < BUCKETS; b += shard.count) mine.push(b);
-  return `${label} in (${mine.join(",")})`;
+  return fnv1a32(key) % count;
 }
 
 /** Whether `shard` reconciles `key`; always true without sharding. */
@@ -70,12 +48,11 @@ export function shardLeaseName(base: string, shard: Shard | undefined): string {
  * Parses `<index>/<count>` (e.g. `0/3`). An index of `count` or more is taken
  * modulo `count`, so a StatefulSet can pass its pod index: with 2 × count pods,
  * pods k and k + count serve the same shard, one leading, one standing by.
- * @throws Error on anything else (count < 1 or over BUCKETS, negative or non-integer numbers).
+ * @throws Error on anything else (count < 1, negative or non-integer numbers).
  */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const count = Number(m?.[2]);
   if (!m || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a shard: "${text}" (use <index>/<count>, e.g. 0/3)`);
-  if (count > BUCKETS) throw new Error(`not a shard: "${text}" (at most ${BUCKETS} shards)`);
   return { index: Number(m[1]) % count, count };
 }

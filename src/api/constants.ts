@@ -57,13 +57,6 @@ export const LABEL_INSTANCE = "app.kubernetes.io/instance";
 export const LABEL_COMPONENT = "app.kubernetes.io/component";
 export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
 export const MANAGED_BY = "discourse-operator";
-/**
- * On every child the operator builds (object metadata only, never pod or claim templates):
- * the shard bucket of its forum, 0–255 (reconciler/shard/shard.ts), so a shard's informers
- * ask the API server for their own children only (a label selector), instead of receiving
- * every shard's and dropping most.
- */
-export const LABEL_SHARD_BUCKET = `${GROUP}/shard-bucket`;
 /** Set on children that `deletionPolicy: Retain` released from their deleted owner. */
 export const LABEL_RETAINED = `${GROUP}/retained`;
 

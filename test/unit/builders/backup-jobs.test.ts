@@ -60,7 +60,6 @@ describe("buildBackupsClaim", () => {
           "app.kubernetes.io/instance": "root-forum",
           "app.kubernetes.io/component": "backup",
           "app.kubernetes.io/managed-by": "discourse-operator",
-          "discourse.cern/shard-bucket": "0",
         },
       },
       spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: "50Gi" } }, storageClassName: "slow" },

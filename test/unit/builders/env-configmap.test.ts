@@ -15,7 +15,6 @@ describe("builders/env-configmap", () => {
           "app.kubernetes.io/instance": "root-forum",
           "app.kubernetes.io/component": "config",
           "app.kubernetes.io/managed-by": "discourse-operator",
-          "discourse.cern/shard-bucket": "0",
         },
         ownerReferences: [
           {

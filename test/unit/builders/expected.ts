@@ -5,11 +5,6 @@ const UIDS: Record<string, string> = {
   marketplace: "0b5e7c1e-2222-4a6b-9c1d-000000000002",
 };
 const NAMESPACES: Record<string, string> = { "root-forum": "forums", marketplace: "shop" };
-/**
- * Shard buckets: FNV-1a 32 of `namespace/name` modulo 256, computed once with a standalone FNV-1a
- * (not the product's; forums/root-forum → 3470014720, shop/marketplace → 3711083621).
- */
-const BUCKETS: Record<string, string> = { "root-forum": "0", marketplace: "101" };
 
 export function labels(instance: string, component: string) {
   return {
@@ -33,7 +28,7 @@ export function meta(instance: string, component: string, name: string) {
   return {
     name,
     namespace: NAMESPACES[instance],
-    labels: { ...labels(instance, component), "discourse.cern/shard-bucket": BUCKETS[instance] },
+    labels: labels(instance, component),
     ownerReferences: [
       {
         apiVersion: "discourse.cern/v1alpha1",

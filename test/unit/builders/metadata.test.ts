@@ -9,7 +9,7 @@ describe("builders/metadata", () => {
   ];
   for (const c of names) it(`childName: ${c.name}`, () => expect(childName(rootForum(), c.suffix)).to.equal(c.want));
 
-  it("childMeta: name, namespace, four labels and the shard bucket, controller owner reference", () => {
+  it("childMeta: name, namespace, four labels, controller owner reference", () => {
     expect(childMeta(rootForum(), "web", "root-forum-web")).to.deep.equal({
       name: "root-forum-web",
       namespace: "forums",
@@ -18,7 +18,6 @@ describe("builders/metadata", () => {
         "app.kubernetes.io/instance": "root-forum",
         "app.kubernetes.io/component": "web",
         "app.kubernetes.io/managed-by": "discourse-operator",
-        "discourse.cern/shard-bucket": "0",
       },
       ownerReferences: [
         {

@@ -82,7 +82,7 @@ describe("builders/migrate-job", () => {
       metadata: {
         ...meta("root-forum", "migrations", job.metadata!.name!),
         labels: {
-          ...meta("root-forum", "migrations", "").labels,
+          ...labels("root-forum", "migrations"),
           "discourse.cern/version": "3.5.2",
           "discourse.cern/revision": codeRevision(specCode(obj)),
           "discourse.cern/migration-stage": "pre",
