@@ -71,7 +71,7 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
   detail.podsAfterConverge = await settle(cluster, ns);
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
-  await r.watcher.waitForAll(keys, 60_000);
+  await r.watcher.waitForAll(keys, convergeTimeoutMs(instances));
   step(`drift: ${driftTrials} trials`);
   const drift = await measureDrift(cluster, r.watcher, ns, { instances, trials: driftTrials, timeoutMs: 30_000 });
   detail.driftSamplesMs = drift.samples.map((s) => round(s, 1));

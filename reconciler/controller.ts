@@ -278,7 +278,16 @@ class Controller {
     return {
       get: (kind, ns, name) => this.informers.get(kind)?.cache.get(ns, name),
       owned: (kind, forumKey) => this.informers.get(kind)?.cache.indexed(forumKey) ?? [],
-      withComponent: (kind, ns, component) => this.informers.get(kind)?.cache.indexed(componentIndexValue(ns, component)) ?? [],
+      withComponent: async (kind, ns, component) => {
+        const inf = this.informers.get(kind);
+        if (!inf) return [];
+        // A shard's cache drops other shards' children; a restore Job of a forum in another shard may read this one's backup.
+        if (!this.opts.shard || this.opts.shard.count === 1) return inf.cache.indexed(componentIndexValue(ns, component));
+        const owned = OWNED_KINDS.find((k) => k.kind === kind);
+        if (!owned) return [];
+        const page = await this.readClient.list(owned.apiVersion, kind, { namespace: ns, labelSelector: `${OWNED_LABEL_SELECTOR},${LABEL_COMPONENT}=${component}` });
+        return page.items;
+      },
       covers: (kind) => this.informers.has(kind),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };

@@ -15,11 +15,12 @@ export interface ChildStore {
    */
   owned(kind: string, forumKey: string): KubeObject[];
   /**
-   * The cached live objects of `kind` in `namespace` whose `app.kubernetes.io/component`
-   * label is `component` (for instance every restore Job of a namespace), through the
-   * cache's index; none when no informer covers the kind.
+   * The live objects of `kind` in `namespace` whose `app.kubernetes.io/component` label is
+   * `component`, of every forum (for instance every restore Job of a namespace, whichever
+   * forum it restores): from the cache's index, or, in a sharded reconciler, whose cache
+   * holds only its own forums' children, listed from the API server.
    */
-  withComponent(kind: string, namespace: string, component: string): KubeObject[];
+  withComponent(kind: string, namespace: string, component: string): Promise<KubeObject[]>;
   /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
   covers(kind: string): boolean;
   /** Puts the answer of a write into the cache (unless the cache holds a newer copy). */

@@ -19,7 +19,6 @@ import type { InformerEvent } from "../informer/informer.js";
 import { objectKey } from "../informer/object-cache.js";
 import { WorkQueue } from "../queue/work-queue.js";
 import type { BackupContext } from "./context.js";
-import { backupsReadByRestores } from "./backups-in-use.js";
 import { reconcileBackup } from "./reconcile-backup.js";
 import { reconcileForumBackups } from "./reconcile-forum-backups.js";
 import { backupsBeyondRetention, backupsOf, dueScheduledBackup } from "./schedule.js";
@@ -122,16 +121,18 @@ export class BackupController {
       const spec = (d.spec ?? {}) as DiscourseSpec;
       const backups = backupsOf(d.metadata.name, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[]);
       const due = dueScheduledBackup(d.metadata.name, spec.backup?.schedule, d.metadata.creationTimestamp, backups, now);
-      if (due || this.prunable(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION, d.metadata.namespace ?? "")) {
+      if (due || this.prunable(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION)) {
         this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
       }
     }
   }
 
-  /** Whether retention would delete a backup now (the Jobs are listed only when a backup is beyond it). */
-  private prunable(backups: DiscourseBackup[], retention: number, namespace: string): boolean {
-    if (backupsBeyondRetention(backups, retention).length === 0) return false;
-    return backupsBeyondRetention(backups, retention, backupsReadByRestores(this.deps.store.withComponent("Job", namespace, COMPONENTS.restore))).length > 0;
+  /**
+   * Whether retention may delete a backup now: one is beyond it. A backup a restore reads is
+   * kept by the forum's reconcile (reconcile-forum-backups.ts), which this only queues.
+   */
+  private prunable(backups: DiscourseBackup[], retention: number): boolean {
+    return backupsBeyondRetention(backups, retention).length > 0;
   }
 
   start(): void {

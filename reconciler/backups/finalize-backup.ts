@@ -69,7 +69,12 @@ export function noCleanupReason(claim: KubeObject | undefined, forum: KubeObject
 /** Stops a backup Job that has not finished. @returns true while one is still there. */
 async function stopBackupJob(ctx: BackupContext, namespace: string, name: string, forumName: string): Promise<boolean> {
   const job = ctx.store.get("Job", namespace, backupJobName(forumName, name));
-  if (!job || !["waiting", "running"].includes(jobOutcome(job))) return false;
+  if (!job) return false;
+  // A Job marked FailureTarget (its deadline passed) reads as failed while its pod still
+  // runs and writes: the Job controller ends the pod after setting it. Wait for the pods too.
+  const status = (job as { status?: { active?: number; terminating?: number } }).status;
+  const podsLeft = (status?.active ?? 0) + (status?.terminating ?? 0) > 0;
+  if (!["waiting", "running"].includes(jobOutcome(job)) && !podsLeft) return false;
   if (!job.metadata.deletionTimestamp) await ctx.client.delete({ apiVersion: "batch/v1", kind: "Job", namespace, name: job.metadata.name }, job.metadata.uid);
   ctx.enqueueBackupAfter(`${namespace}/${name}`, RECHECK_MS);
   return true;
@@ -103,7 +108,7 @@ export async function finalizeBackup(ctx: BackupContext, obj: KubeObject): Promi
   const claimName = backupsClaimName(forumName);
   const skip = noCleanupReason(await live(ctx, "PersistentVolumeClaim", "v1", namespace, claimName), forum, claimName);
   if (skip) return done(ctx, obj, skip, forum);
-  const restoreJob = backupsReadByRestores(ctx.store.withComponent("Job", namespace, COMPONENTS.restore)).get(name);
+  const restoreJob = backupsReadByRestores(await ctx.store.withComponent("Job", namespace, COMPONENTS.restore)).get(name);
   if (restoreJob) return waitForRestore(ctx, obj, restoreJob, forum);
   if (await stopBackupJob(ctx, namespace, name, forumName)) return;
   const cleanupName = cleanupJobName(forumName, name);

@@ -84,12 +84,20 @@ export async function reconcileForumBackups(ctx: BackupContext, key: string, now
   if (due && (await createBackup(ctx, operatorBackup(namespace, name, due.name, "Scheduled")))) {
     await ctx.events.record(live, "Normal", "BackupScheduled", `created DiscourseBackup ${due.name} (schedule "${spec.schedule ?? ""}", due ${due.due.toISOString()})`);
   }
-  const readByRestore = backupsReadByRestores(ctx.store.withComponent("Job", namespace, COMPONENTS.restore));
-  for (const old of backupsBeyondRetention(backups, spec.retention, readByRestore)) {
+  for (const old of await prunable(ctx, namespace, backups, spec.retention)) {
     if (!(await ctx.client.delete({ apiVersion: API_VERSION, kind: BACKUP_KIND, namespace, name: old.metadata.name ?? "" }, old.metadata.uid))) continue;
     const message = `deleted DiscourseBackup ${old.metadata.name ?? ""}: more than ${spec.retention} completed backups of ${name} (backup.retention)`;
     ctx.logger.info({ backup: old.metadata.name }, message);
     await ctx.events.record(live, "Normal", "BackupPruned", message);
   }
   return "reconciled";
+}
+
+/**
+ * The backups retention deletes now: beyond `retention`, and read by no active restore Job.
+ * The restore Jobs are looked at only when a backup is beyond it (a sharded reconciler lists them).
+ */
+async function prunable(ctx: BackupContext, namespace: string, backups: DiscourseBackup[], retention: number): Promise<DiscourseBackup[]> {
+  if (backupsBeyondRetention(backups, retention).length === 0) return [];
+  return backupsBeyondRetention(backups, retention, backupsReadByRestores(await ctx.store.withComponent("Job", namespace, COMPONENTS.restore)));
 }

@@ -36,8 +36,9 @@ const REPEAT_WINDOW_MS = 10 * 60_000;
 
 /**
  * Distinct events remembered for correlation, at most: client-go's EventCorrelator keeps
- * an LRU of 4096 (tools/record/events_cache.go, maxLruCacheEntries). Beyond it the oldest
- * is forgotten, and its next repeat creates a new Event instead of bumping the count.
+ * 4096 (an LRU, tools/record/events_cache.go, maxLruCacheEntries). Here the bound is first
+ * in, first out: beyond it the event created longest ago is forgotten (even if it repeated
+ * since), and its next repeat creates a new Event instead of bumping the count.
  */
 const MAX_SEEN = 4096;
 

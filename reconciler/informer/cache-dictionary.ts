@@ -1,8 +1,8 @@
 /**
  * The preset dictionary of the compact child caches (object-cache.ts): text that the
  * cached children share from forum to forum, so that zlib finds it in the dictionary
- * instead of spelling it out in every entry (RFC 1950 §2.2, FDICT; zlib uses the last
- * 32 KiB). It is the JSON of the children the builders make for one sample forum,
+ * instead of spelling it out in every entry (zlib's preset dictionary, deflateSetDictionary
+ * and inflateSetDictionary of raw deflate; zlib uses the last 32 KiB). It is the JSON of the children the builders make for one sample forum,
  * followed by the fields the API server adds to such objects (the defaults of
  * k8s.io/kubernetes pkg/apis/core/v1/defaults.go and pkg/apis/apps/v1/defaults.go, and
  * the usual status fields), the most common last, where zlib's window reaches best.

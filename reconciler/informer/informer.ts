@@ -11,7 +11,7 @@
  *   time, with the same jittered backoff when 410s repeat before a watch succeeded;
  * - every LIST page has a deadline (the client's request timeout, src/kube/deadline-http.ts);
  * - keeps objects without managedFields and the last-applied annotation (`stripForCache`),
- *   handing handlers the same stripped copy the cache holds;
+ *   handing handlers the stripped object (a compact cache holds it deflated: see ObjectCache);
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
  *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
  */

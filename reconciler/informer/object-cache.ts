@@ -8,7 +8,7 @@
  * - `compact`: each object is held deflated (zlib, raw deflate) and inflated and
  *   parsed on every read. The children of one forum are ~40 KB of JSON, most of it
  *   the same from forum to forum (labels, pod templates, server defaults), so with
- *   a preset dictionary of such text (`dictionary`, RFC 1950 §2.2: FDICT) a child
+ *   a preset dictionary of such text (`dictionary`, zlib's deflateSetDictionary) a child
  *   deflates to a few hundred bytes. The deflated bytes are kept as a one-byte
  *   (latin1) string: exact size, on V8's heap, no Buffer slab pinned. A read costs
  *   tens of microseconds, a dozen reads per reconcile, beside the API requests a

@@ -11,7 +11,8 @@
  * documents, checked by the same tests (test/integration/webhook/server.test.ts):
  * - the path is matched exactly (case and trailing slash count; a query string,
  *   such as the apiserver's `?timeout=10s`, is ignored);
- * - a Content-Type other than application/json: HTTP 400;
+ * - a Content-Type other than application/json: HTTP 400; a Content-Encoding other than
+ *   identity (the apiserver never compresses a review): HTTP 415;
  * - a body over MAX_BODY_BYTES: HTTP 413 (refused from its Content-Length before
  *   anything is read; a chunked body is cut off at the limit), then the
  *   connection is closed;
@@ -111,6 +112,9 @@ export async function serveAdmission(req: IncomingMessage, res: ServerResponse, 
   try {
     const type = req.headers["content-type"];
     if (!isJsonContentType(type)) return refuse(400, `Content-Type must be application/json, got ${type ?? "none"}`);
+    // The apiserver sends plain JSON; a compressed body would only read as "not JSON".
+    const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+    if (encoding !== "identity") return refuse(415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`, true);
     const declared = Number(req.headers["content-length"] ?? 0);
     const tooLarge = `body exceeds ${MAX_BODY_BYTES} bytes`;
     if (declared > MAX_BODY_BYTES) return refuse(413, tooLarge, true);

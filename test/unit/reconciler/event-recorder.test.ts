@@ -121,7 +121,7 @@ describe("EventRecorder", () => {
     expect(created).to.match(/^root-forum\.[0-9a-f]{16}$/);
   });
 
-  it("remembers at most 4096 distinct events (client-go's LRU): the oldest one's repeat creates a new Event, a recent one's patches", async () => {
+  it("remembers at most 4096 distinct events (client-go's bound): the oldest one's repeat creates a new Event, a recent one's patches", async () => {
     const sink = new FakeSink();
     sink.auto = true;
     const rec = new EventRecorder(sink.asSink(), logCapture().logger, { queueSize: 5000 });
