@@ -61,6 +61,17 @@ function isJsonContentType(header: string | undefined): boolean {
   return (semicolon < 0 ? header : header.slice(0, semicolon)).trim().toLowerCase() === "application/json";
 }
 
+/** What the headers alone refuse: the content type (400), a compressed body (415), a declared length over the limit (413). */
+function headerProblem(req: IncomingMessage): { status: number; error: string } | null {
+  const type = req.headers["content-type"];
+  if (!isJsonContentType(type)) return { status: 400, error: `Content-Type must be application/json, got ${type ?? "none"}` };
+  // The apiserver sends plain JSON; a compressed body would only read as "not JSON".
+  const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity") return { status: 415, error: `Content-Encoding ${encoding} is not supported: send the body uncompressed` };
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return { status: 413, error: `body exceeds ${MAX_BODY_BYTES} bytes` };
+  return null;
+}
+
 /** Reads the whole body, at most `limit` bytes. @returns the bytes, or null once the limit is passed (reading stops). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
@@ -110,14 +121,9 @@ export async function serveAdmission(req: IncomingMessage, res: ServerResponse, 
     if (close) res.once("finish", () => req.destroy());
   };
   try {
-    const type = req.headers["content-type"];
-    if (!isJsonContentType(type)) return refuse(400, `Content-Type must be application/json, got ${type ?? "none"}`);
-    // The apiserver sends plain JSON; a compressed body would only read as "not JSON".
-    const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-    if (encoding !== "identity") return refuse(415, `Content-Encoding ${encoding} is not supported: send the body uncompressed`, true);
-    const declared = Number(req.headers["content-length"] ?? 0);
+    const problem = headerProblem(req);
+    if (problem) return refuse(problem.status, problem.error, problem.status !== 400);
     const tooLarge = `body exceeds ${MAX_BODY_BYTES} bytes`;
-    if (declared > MAX_BODY_BYTES) return refuse(413, tooLarge, true);
     const bytes = await readBody(req, MAX_BODY_BYTES);
     if (bytes === null) return refuse(413, tooLarge, true);
     if (jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return refuse(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`);
