@@ -200,7 +200,7 @@ class Controller {
     // A shard caches only its own forums' children (most of the memory); every Discourse is kept (hostname holders span shards).
     const shard = this.opts.shard;
     const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
-    // Children (~13 per forum, most of the memory) are held as JSON text and indexed by owning forum (object-cache.ts).
+    // Children (~13 per forum, most of the memory) are held deflated and indexed by owning forum and component (object-cache.ts).
     const child = kind !== KIND && kind !== BACKUP_KIND;
     const cache = child ? { compact: true, dictionary: childCacheDictionary(), indexBy: childIndexValues } : {};
     const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, cache, ...(keep ? { keep } : {}) });

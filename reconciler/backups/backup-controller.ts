@@ -121,18 +121,11 @@ export class BackupController {
       const spec = (d.spec ?? {}) as DiscourseSpec;
       const backups = backupsOf(d.metadata.name, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[]);
       const due = dueScheduledBackup(d.metadata.name, spec.backup?.schedule, d.metadata.creationTimestamp, backups, now);
-      if (due || this.prunable(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION)) {
+      // A backup beyond retention queues the forum; its reconcile keeps one a restore reads (reconcile-forum-backups.ts).
+      if (due || backupsBeyondRetention(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION).length > 0) {
         this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
       }
     }
-  }
-
-  /**
-   * Whether retention may delete a backup now: one is beyond it. A backup a restore reads is
-   * kept by the forum's reconcile (reconcile-forum-backups.ts), which this only queues.
-   */
-  private prunable(backups: DiscourseBackup[], retention: number): boolean {
-    return backupsBeyondRetention(backups, retention).length > 0;
   }
 
   start(): void {
