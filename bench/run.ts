@@ -69,7 +69,7 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
   const converge = await measureConverge(cluster, ns, forums, keys, convergeTimeoutMs(instances));
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
-  detail.podsAfterConverge = await settle(cluster, ns);
+  detail.podsAfterConverge = await settle(cluster, ns, 6000, Math.max(180_000, instances * 150));
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
   await r.watcher.waitForAll(keys, convergeTimeoutMs(instances));
   step(`drift: ${driftTrials} trials`);

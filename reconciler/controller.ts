@@ -24,7 +24,7 @@ import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
 import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
-import { hostnameOf } from "./steps/hostname-holder.js";
+import { hostnameIndexValue, hostnameIndexValues, hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
 import { BackupController } from "./backups/backup-controller.js";
 import { BACKUP_KIND } from "../src/api/backup-constants.js";
@@ -202,7 +202,8 @@ class Controller {
     const keep = shard && kind !== KIND ? (o: KubeObject) => shardKeys(o).some((k) => ownsKey(shard, k)) : undefined;
     // Children (~13 per forum, most of the memory) are held deflated and indexed by owning forum and component (object-cache.ts).
     const child = kind !== KIND && kind !== BACKUP_KIND;
-    const cache = child ? { compact: true, dictionary: childCacheDictionary(), indexBy: childIndexValues } : {};
+    // Discourses are indexed by hostname: a reconcile finds the claimants of its hostname without a scan of the fleet.
+    const cache = child ? { compact: true, dictionary: childCacheDictionary(), indexBy: childIndexValues } : kind === KIND ? { indexBy: hostnameIndexValues } : {};
     const inf = new Informer({ client: this.readClient, apiVersion, kind, namespace: this.opts.namespace, labelSelector, logger: this.log, stallTimeoutMs: this.opts.stallTimeoutMs, cache, ...(keep ? { keep } : {}) });
     inf.on(handler);
     this.informers.set(kind, inf);
@@ -222,7 +223,7 @@ class Controller {
 
   /** Enqueues every cached Discourse that claims `hostname`. */
   private enqueueClaimants(hostname: string): void {
-    for (const d of this.informers.get(KIND)?.cache.list() ?? []) if (hostnameOf(d) === hostname) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.informers.get(KIND)?.cache.indexed(hostnameIndexValue(hostname)) ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
   /** Queues every Discourse at low priority: events that arrive meanwhile go first. */
@@ -289,6 +290,8 @@ class Controller {
         return page.items;
       },
       covers: (kind) => this.informers.has(kind),
+      verified: (kind, ns, name, token) => this.informers.get(kind)?.cache.verified(ns, name, token) ?? false,
+      markVerified: (live, token) => this.informers.get(live.kind)?.cache.markVerified(live.metadata.namespace, live.metadata.name, live.metadata.resourceVersion, token),
       remember: (obj) => this.informers.get(obj.kind)?.cache.setIfNewer(obj),
     };
   }

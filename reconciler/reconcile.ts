@@ -29,7 +29,7 @@ import { checkSpec } from "./steps/check-spec.js";
 import type { ReconcileContext } from "./steps/context.js";
 import { finalize } from "./steps/finalize.js";
 import { ensureFinalizer } from "./steps/finalizer.js";
-import { hostnameHolder, hostnameOf } from "./steps/hostname-holder.js";
+import { hostnameHolder, hostnameIndexValue, hostnameOf } from "./steps/hostname-holder.js";
 import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
 import { actOnBackupGates, backupGateFacts } from "./steps/backup-gates.js";
 import { ensureSecrets } from "./steps/secrets.js";
@@ -159,7 +159,8 @@ function withoutObject(c: DesiredChild): DesiredChild {
  * for the Degraded condition. @returns undefined when `obj` holds its hostname.
  */
 async function hostnameConflict(ctx: ReconcileContext, obj: KubeObject): Promise<string | undefined> {
-  const holder = hostnameHolder(obj, ctx.discourses.list());
+  // the cache's hostname index (controller.ts): the claimants only, not the whole fleet
+  const holder = hostnameHolder(obj, ctx.discourses.indexed(hostnameIndexValue(hostnameOf(obj))));
   if (!holder) return undefined;
   const message = `hostname ${hostnameOf(obj)} is held by the older Discourse ${holder.metadata.namespace ?? ""}/${holder.metadata.name}: this forum gets no Ingress or Route until it has a hostname of its own`;
   await ctx.events.record(obj, "Warning", "HostnameConflict", message);

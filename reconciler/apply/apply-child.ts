@@ -29,8 +29,13 @@ export interface ChildAction {
   action: ActionKind;
   kind: string;
   name: string;
-  /** The live object after the step (undefined when absent or deleted). */
+  /** The live object after the step (undefined when absent or deleted, or unchanged since a verified read: not read again). */
   live?: KubeObject;
+}
+
+/** Whether `live` was written from a desired object of digest `hash` and nobody changed a desired field since. */
+function matches(desired: KubeObject, hash: string, live: KubeObject): boolean {
+  return live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && findDrift(desired, live).length === 0;
 }
 
 /** The cached live object; read from the API when no informer covers the kind, or `read` is set (it may lack our labels). */
@@ -70,16 +75,43 @@ export interface ApplyOptions {
  * @returns what was done; throws the API error when the write fails (after recording a Warning Event).
  */
 export async function applyChild(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions = {}): Promise<ChildAction> {
+  const next = await decide(ctx, wanted, opts);
+  return "action" in next ? next : write(ctx, next, opts);
+}
+
+/** A child that needs a write: the desired object (with its digest) and the live one, if any. */
+interface PendingWrite {
+  kind: string;
+  name: string;
+  desired: KubeObject;
+  hash: string;
+  live: KubeObject | undefined;
+}
+
+/** What `applyChild` has to do: nothing (the action), or a write. */
+async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions): Promise<ChildAction | PendingWrite> {
   const { kind } = wanted;
   const { name, namespace } = wanted.metadata;
-  const ref = { apiVersion: wanted.apiVersion, kind, namespace, name };
-  const live = await liveObject(ctx, ref, opts.adoptOnly === true);
+  // The outcome depends only on `wanted` and the live version: when the cache still holds the
+  // version found to match this very `wanted`, nothing is read or compared (object-cache.ts).
+  const token = opts.adoptOnly || opts.createOnly ? undefined : appliedHash(wanted);
+  if (token !== undefined && ctx.store.verified(kind, namespace ?? "", name, token)) return { action: "unchanged", kind, name };
+  const live = await liveObject(ctx, { apiVersion: wanted.apiVersion, kind, namespace, name }, opts.adoptOnly === true);
   const desired = holdUnboundClaimSize(wanted, live);
   if (!live && opts.adoptOnly) return { action: "missing", kind, name };
   if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
-  const hash = appliedHash(desired);
+  const hash = desired === wanted && token !== undefined ? token : appliedHash(desired);
+  if (live && matches(desired, hash, live)) {
+    if (token !== undefined) ctx.store.markVerified(live, token);
+    return { action: "unchanged", kind, name, live };
+  }
+  return { kind, name, desired, hash, live };
+}
+
+/** Creates or updates the child, then logs it and records its Event. */
+async function write(ctx: ApplyContext, p: PendingWrite, opts: ApplyOptions): Promise<ChildAction> {
+  const { kind, name, live, desired, hash } = p;
   const hashChanged = live !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] !== hash;
-  if (live && !hashChanged && findDrift(desired, live).length === 0) return { action: "unchanged", kind, name, live };
   const what = live ? summary(kind, live, desired, hashChanged) : { action: "created" as const, line: "" };
   let stored: KubeObject;
   try {

@@ -23,6 +23,14 @@ export interface ChildStore {
   withComponent(kind: string, namespace: string, component: string): Promise<KubeObject[]>;
   /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
   covers(kind: string): boolean;
+  /**
+   * Whether the cached copy of the object is the very version that `markVerified` found to
+   * match the desired object of digest `token` (informer/object-cache.ts). False when the
+   * object is absent, changed since, or the kind has no informer.
+   */
+  verified(kind: string, namespace: string, name: string, token: string): boolean;
+  /** Marks the cached copy of `live` (if it is still that resourceVersion) as matching the desired object of digest `token`. */
+  markVerified(live: KubeObject, token: string): void;
   /** Puts the answer of a write into the cache (unless the cache holds a newer copy). */
   remember(obj: KubeObject): void;
 }

@@ -19,6 +19,14 @@
  *   every object of a namespace that may hold thousands of forums.
  * Every read returns a fresh object when `compact` is set, the stored one otherwise:
  * callers never modify what they read.
+ *
+ * A third keeps an unchanged fleet's resync from reading at all: `markVerified` notes,
+ * on the entry of one version of an object, a token (the reconciler's digest of the
+ * desired object it found that version to match), and `verified` answers whether the
+ * entry still holds that version with that token. Any new copy of the object (a watch
+ * event, a write's answer, a relist) starts a new entry with no mark, so a mark never
+ * outlives the version it was made on. The reconciler then skips the inflate, the parse
+ * and the compare of a child nobody changed (apply-child.ts).
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { KubeObject } from "../client/kube-client.js";
@@ -76,6 +84,8 @@ interface Entry {
   resourceVersion: string | undefined;
   /** The index values it was filed under (to unfile it). */
   indexValues: string[];
+  /** The token of `markVerified` on this very version, if any. */
+  verified?: string;
   /** The object, or (compact) its deflated JSON as a latin1 string. */
   value: KubeObject | string;
 }
@@ -151,6 +161,20 @@ export class ObjectCache {
   /** The keys (`namespace/name`) of every object held, as a copy. */
   keys(): string[] {
     return [...this.items.keys()];
+  }
+
+  /**
+   * Notes `token` on the copy held of `namespace/name` when it is still at `resourceVersion`
+   * (see the file comment); does nothing otherwise.
+   */
+  markVerified(namespace: string | undefined, name: string, resourceVersion: string | undefined, token: string): void {
+    const entry = this.items.get(objectKey(namespace, name));
+    if (entry && resourceVersion !== undefined && entry.resourceVersion === resourceVersion) entry.verified = token;
+  }
+
+  /** Whether the copy held of `namespace/name` was marked with `token` by `markVerified` (false when absent). */
+  verified(namespace: string | undefined, name: string, token: string): boolean {
+    return this.items.get(objectKey(namespace, name))?.verified === token;
   }
 
   /** The resourceVersion of the object held under `key` (see objectKey), without reading it. */

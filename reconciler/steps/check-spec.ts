@@ -16,11 +16,40 @@ import type { KubeObject } from "../client/kube-client.js";
 export type SpecCheck = { ok: true; obj: DefaultedDiscourse } | { ok: false; message: string };
 
 /**
+ * The checks made, per object read from the Discourse cache and per platform: the cache
+ * hands out its stored object until a new version replaces it (informer/object-cache.ts),
+ * so a resync of an unchanged fleet defaults and validates nothing again. The WeakMap lets
+ * a replaced version go with its checks.
+ */
+const checked = new WeakMap<KubeObject, Map<boolean, SpecCheck>>();
+
+/** Freezes `value` and everything in it: a check handed to several reconciles cannot be changed by one. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
  * Defaults and validates `obj` as a CREATE would (no old object: transition rules need the
  * stored object, which only the webhook sees), without the cluster-wide hostname rule.
+ * The answer is computed once per object and platform, and deeply frozen (see `checked`):
+ * callers never modify what they read.
  * Never throws: a defaulting crash on a malformed object is reported as invalid.
  */
 export function checkSpec(obj: KubeObject, routeApiAvailable: boolean): SpecCheck {
+  let byPlatform = checked.get(obj);
+  const known = byPlatform?.get(routeApiAvailable);
+  if (known) return known;
+  const result = deepFreeze(check(obj, routeApiAvailable));
+  if (!byPlatform) checked.set(obj, (byPlatform = new Map<boolean, SpecCheck>()));
+  byPlatform.set(routeApiAvailable, result);
+  return result;
+}
+
+function check(obj: KubeObject, routeApiAvailable: boolean): SpecCheck {
   try {
     const defaulted = applyDefaults(obj as unknown as Discourse, { routeApiAvailable });
     const { errors } = validate(defaulted, undefined, { otherHostnames: [] }, "CREATE");

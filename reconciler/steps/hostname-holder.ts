@@ -15,6 +15,21 @@ export function hostnameOf(d: KubeObject): string {
   return typeof h === "string" ? h.toLowerCase() : "";
 }
 
+/**
+ * The index value under which the Discourse cache files a forum by hostname (the
+ * controller's `indexBy`), so that finding a hostname's claimants costs the number of
+ * claimants, not the size of the fleet (client-go's `cache.Indexer`).
+ */
+export function hostnameIndexValue(hostname: string): string {
+  return `hostname:${hostname}`;
+}
+
+/** The index values of a Discourse for the controller's cache: its hostname's, or none. */
+export function hostnameIndexValues(d: KubeObject): string[] {
+  const hostname = hostnameOf(d);
+  return hostname ? [hostnameIndexValue(hostname)] : [];
+}
+
 /** Older first: creationTimestamp, then uid (a total order, the same in every replica). */
 export function olderFirst(a: KubeObject, b: KubeObject): number {
   const ta = Date.parse(a.metadata.creationTimestamp ?? "") || 0;
@@ -27,7 +42,7 @@ export function olderFirst(a: KubeObject, b: KubeObject): number {
 
 /**
  * Pure: the Discourse that holds `obj`'s hostname when it is not `obj` itself.
- * @param all - every Discourse known (obj may be among them).
+ * @param all - every Discourse known to claim the hostname, or every Discourse known (obj may be among them).
  * @returns the holder, or undefined when `obj` holds its hostname (or has none).
  */
 export function hostnameHolder(obj: KubeObject, all: KubeObject[]): KubeObject | undefined {

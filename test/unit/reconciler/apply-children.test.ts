@@ -53,7 +53,7 @@ function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans
   const logger = pino({ level: "silent" });
   const forum = rootForum();
   const owner = forum as unknown as KubeObject;
-  const store = { get: () => undefined, owned: () => [], withComponent: () => Promise.resolve([]), covers: () => true, remember: () => undefined };
+  const store = { get: () => undefined, owned: () => [], withComponent: () => Promise.resolve([]), covers: () => true, verified: () => false, markVerified: () => undefined, remember: () => undefined };
   return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans, events };
 }
 

@@ -149,3 +149,26 @@ describe("ObjectCache index", () => {
     expect(cache.indexed("forums/a")).to.deep.equal([]);
   });
 });
+
+describe("ObjectCache verified marks", () => {
+  it("holds a mark on the version it was made on, and loses it with any new copy", () => {
+    const cache = new ObjectCache({ compact: true });
+    cache.set(configMap({ resourceVersion: "30" }));
+    expect(cache.verified("forums", "f-env", "digest-1")).to.equal(false);
+    cache.markVerified("forums", "f-env", "29", "digest-1");
+    expect(cache.verified("forums", "f-env", "digest-1"), "a mark made on an older version is dropped").to.equal(false);
+    cache.markVerified("forums", "f-env", "30", "digest-1");
+    expect(cache.verified("forums", "f-env", "digest-1")).to.equal(true);
+    expect(cache.verified("forums", "f-env", "digest-2"), "another desired object").to.equal(false);
+    cache.set(configMap({ resourceVersion: "30" }));
+    expect(cache.verified("forums", "f-env", "digest-1"), "a relist's copy starts unmarked").to.equal(false);
+    cache.markVerified("forums", "f-env", "30", "digest-1");
+    cache.setIfNewer(configMap({ resourceVersion: "31" }));
+    expect(cache.verified("forums", "f-env", "digest-1"), "a newer version").to.equal(false);
+    cache.markVerified("forums", "f-env", "31", "digest-1");
+    cache.delete("forums", "f-env");
+    expect(cache.verified("forums", "f-env", "digest-1"), "deleted").to.equal(false);
+    cache.markVerified("forums", "f-env", "31", "digest-1");
+    expect(cache.size, "a mark never creates an entry").to.equal(0);
+  });
+});
