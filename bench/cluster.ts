@@ -63,9 +63,7 @@ async function apiClient(kc: KubeConfig): Promise<{ api: ApiRequest; agent: Agen
  * @param opts.workloads - run kube-scheduler and KWOK's nodes (see StartOptions.workloads).
  */
 export async function startBenchCluster(opts: { workloads: boolean }): Promise<BenchCluster> {
-  // kube-controller-manager at 200 requests/s instead of its default 20: the Pods and ReplicaSets of a
-  // 2,000-forum fleet are made in about a minute, not trickled over the later measurements (settle.ts).
-  const plane = await startControlPlane({ owner: process.pid, workloads: opts.workloads, controllerManagerQps: 200 });
+  const plane = await startControlPlane({ owner: process.pid, workloads: opts.workloads });
   const kc = new KubeConfig();
   kc.loadFromFile(plane.kubeconfigPath);
   await installCrd(kc);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../src/envtest/launcher.js";
 import { REPO_ROOT } from "../src/envtest/binaries.js";
-import { shippedNodeOptions } from "./heap-flags.js";
+import { shippedMallocArenaMax, shippedNodeOptions } from "./heap-flags.js";
 
 export interface OperatorOptions {
   kubeconfigPath: string;
@@ -100,7 +100,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     ...(opts.shard ? ["--shard", opts.shard] : []),
   ];
   const log = openSync(opts.logPath, "w");
-  const env = { ...process.env, LOG_FORMAT: "json", NODE_OPTIONS: shippedNodeOptions() };
+  const env = { ...process.env, LOG_FORMAT: "json", NODE_OPTIONS: shippedNodeOptions(), MALLOC_ARENA_MAX: shippedMallocArenaMax() };
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", log, log] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid ?? 0;

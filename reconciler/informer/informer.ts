@@ -217,6 +217,14 @@ export class Informer {
       this.emit("delete", full);
       return;
     }
+    // The echo of the reconciler's own write, whose answer is cached already (ChildStore.remember):
+    // the same resourceVersion is the same object, so it is not stored (deflated) again, and the
+    // handlers get it as its own previous copy (an update that changed nothing).
+    const rv = full.metadata.resourceVersion;
+    if (rv !== undefined && this.cache.resourceVersionOf(objectKey(obj.metadata.namespace, obj.metadata.name)) === rv) {
+      this.emit("update", full, full);
+      return;
+    }
     const old = this.cache.set(full);
     this.emit(old ? "update" : "add", full, old);
   }

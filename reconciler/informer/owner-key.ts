@@ -23,6 +23,7 @@ export function ownerKeys(child: KubeObject): string[] {
  */
 export function discourseChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
   if (!old) return true;
+  if (old === obj) return false;
   const a = obj.metadata;
   const b = old.metadata;
   if (a.generation !== b.generation || a.deletionTimestamp !== b.deletionTimestamp) return true;
@@ -69,5 +70,6 @@ function desiredView(obj: KubeObject): string {
  */
 export function childChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
   if (!old) return true;
+  if (old === obj) return false;
   return statusView(obj) !== statusView(old) || desiredView(obj) !== desiredView(old);
 }

@@ -53,12 +53,6 @@ export interface StartOptions {
    * benchmark's convergence figures are measured so, to compare with earlier runs).
    */
   workloads?: boolean;
-  /**
-   * kube-controller-manager's request rate to the apiserver, per second (`--kube-api-qps`;
-   * the burst is twice it). Default: the component's own, 20. At 20 a fleet of 2,000
-   * forums takes it 8 minutes to create their ~10,000 ReplicaSets and Pods.
-   */
-  controllerManagerQps?: number;
 }
 
 export interface ControlPlane {
@@ -165,9 +159,8 @@ function componentArgs(kubeconfig: string): string[] {
   ];
 }
 
-function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, workloads: boolean, qps: number | undefined): string[] {
+function controllerManagerArgs(f: Record<string, string>, kubeconfig: string, workloads: boolean): string[] {
   return [
-    ...(qps === undefined ? [] : [`--kube-api-qps=${qps}`, `--kube-api-burst=${2 * qps}`]),
     ...componentArgs(kubeconfig),
     `--controllers=${CONTROLLERS.join(",")}`,
     `--service-account-private-key-file=${f.saKey}`,
@@ -272,7 +265,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   try {
     pids.push(startDetached(bin.etcd, etcdArgs(dir, etcdPort, peerPort), join(logs, "etcd.log")));
     pids.push(startDetached(bin["kube-apiserver"], [...apiserverArgs(files, apiPort, etcdPort), ...admissionArgs], join(logs, "kube-apiserver.log")));
-    pids.push(startDetached(bin["kube-controller-manager"], controllerManagerArgs(files, kubeconfigPath, workloads, opts.controllerManagerQps), join(logs, "kube-controller-manager.log")));
+    pids.push(startDetached(bin["kube-controller-manager"], controllerManagerArgs(files, kubeconfigPath, workloads), join(logs, "kube-controller-manager.log")));
     if (workloads) {
       pids.push(startDetached(bin["kube-scheduler"], schedulerArgs(kubeconfigPath), join(logs, "kube-scheduler.log")));
       pids.push(startDetached(bin.kwok, kwokArgs(kubeconfigPath), join(logs, "kwok.log")));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { shippedNodeOptions } from "../../../bench/heap-flags.js";
+import { shippedMallocArenaMax, shippedNodeOptions } from "../../../bench/heap-flags.js";
 import { ROOT } from "./load.js";
 
 describe("V8 heap flags where the product starts Node", () => {
@@ -13,6 +13,11 @@ describe("V8 heap flags where the product starts Node", () => {
 
   it("npm start passes the same flags to node", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).to.include(`node ${shippedNodeOptions()} --import tsx src/cli.ts run`);
+    expect(pkg.scripts.start).to.include(`MALLOC_ARENA_MAX=${shippedMallocArenaMax()} node ${shippedNodeOptions()} --import tsx src/cli.ts run`);
+  });
+
+  it("the Dockerfile's MALLOC_ARENA_MAX is the reconciler manifest's", () => {
+    const dockerfile = /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(readFileSync(join(ROOT, "Dockerfile"), "utf8"))?.[1];
+    expect(dockerfile).to.equal(shippedMallocArenaMax());
   });
 });
