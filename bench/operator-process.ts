@@ -98,6 +98,8 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     "--resync-period", `${opts.resyncPeriodS}s`,
     "--metrics-bind-address", `127.0.0.1:${metricsPort}`,
     ...(opts.shard ? ["--shard", opts.shard] : []),
+    // BENCH_CONCURRENCY=<n>: the reconciler's --concurrency (default: the product's own).
+    ...(process.env.BENCH_CONCURRENCY ? ["--concurrency", process.env.BENCH_CONCURRENCY] : []),
   ];
   const log = openSync(opts.logPath, "w");
   const env = { ...process.env, LOG_FORMAT: "json", NODE_OPTIONS: shippedNodeOptions(), MALLOC_ARENA_MAX: shippedMallocArenaMax() };
