@@ -48,12 +48,15 @@ function childIndexValues(o: KubeObject): string[] {
 }
 
 /**
- * Discourse objects reconciled at the same time by default. Measured on 2 cores
- * (npm run bench): 10 instead of 4 converged 50 forums no faster (8.2 s vs 8.4 s)
- * and 200 forums slower (39 s vs 32 s, the API server being the bottleneck),
- * with a higher resident memory; so 4 stays. A key is never reconciled twice at once.
+ * Discourse objects reconciled at the same time by default. A reconcile is a chain of
+ * round trips (finalizer, Secrets, three phases of children, status), so its workers mostly
+ * wait on the API server. Measured on 2 cores (npm run bench, 200 forums, docs/benchmarks.md):
+ * once a reconcile of an unchanged child stopped reading and comparing it (apply-child.ts),
+ * 4 workers converged in 25.7 s, 8 in 20.5 s and 16 in 18.6 s. (Before that change, when
+ * the reconciler's own CPU was the bottleneck, 10 were no faster than 4.) The API server's
+ * priority and fairness protects it from a burst; a key is never reconciled twice at once.
  */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 16;
 
 /** The Lease of leader election (one per shard: see shardLeaseName). */
 export const DEFAULT_LEASE_NAME = "discourse-operator-reconciler";

