@@ -19,7 +19,7 @@ import type { Logger } from "../../src/log.js";
 import { describeError, statusCode, type KubeClient, type KubeObject } from "../client/kube-client.js";
 import { resourcePath, resourceType } from "../client/resources.js";
 import { ExponentialBackoff } from "../queue/rate-limiter.js";
-import { ObjectCache, objectKey, splitKey, stripForCache, type ObjectCacheOptions } from "./object-cache.js";
+import { newer, ObjectCache, objectKey, splitKey, stripForCache, type ObjectCacheOptions } from "./object-cache.js";
 
 export type InformerEvent = "add" | "update" | "delete";
 /** Called for every change the informer sees (also for differences found by a relist). */
@@ -217,16 +217,25 @@ export class Informer {
       this.emit("delete", full);
       return;
     }
-    // The echo of the reconciler's own write, whose answer is cached already (ChildStore.remember):
-    // the same resourceVersion is the same object, so it is not stored (deflated) again, and the
-    // handlers get it as its own previous copy (an update that changed nothing).
-    const rv = full.metadata.resourceVersion;
-    if (rv !== undefined && this.cache.resourceVersionOf(objectKey(obj.metadata.namespace, obj.metadata.name)) === rv) {
-      this.emit("update", full, full);
-      return;
-    }
+    // The cache may hold the answer of the reconciler's own write (ChildStore.remember) before
+    // its watch event comes. Its echo (the same resourceVersion: the same object) is not stored
+    // (deflated) again; handlers get it as its own previous copy, an update that changed nothing.
+    // An event older than that answer (another writer's change the write already includes) must
+    // not put the older copy back: the next reconcile would "correct" it a second time. It is
+    // not stored either, and handlers get it with no previous copy, so its owner is reconciled
+    // against the newer copy held.
+    if (this.heldAlready(full)) return;
     const old = this.cache.set(full);
     this.emit(old ? "update" : "add", full, old);
+  }
+
+  /** See handleLine: true (handlers told) when the cache holds this version of `obj` or a newer one. */
+  private heldAlready(obj: KubeObject): boolean {
+    const rv = obj.metadata.resourceVersion;
+    const held = this.cache.resourceVersionOf(objectKey(obj.metadata.namespace, obj.metadata.name));
+    if (rv === undefined || held === undefined || (held !== rv && newer(rv, held))) return false;
+    this.emit("update", obj, held === rv ? obj : undefined);
+    return true;
   }
 
   private keeps(obj: KubeObject): boolean {

@@ -64,7 +64,11 @@ export function splitKey(key: string): { namespace: string; name: string } {
   return i < 0 ? { namespace: "", name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-function newer(a: string | undefined, b: string | undefined): boolean {
+/**
+ * Whether resourceVersion `a` is at least `b`, compared as integers (etcd's revisions);
+ * true when either is absent or not an integer (then the given object wins).
+ */
+export function newer(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return true;
   return BigInt(a) >= BigInt(b);
 }

@@ -35,4 +35,20 @@ describe("Informer and the echo of an own write", () => {
     expect(inf.cache.verified("forums", "f-env", "digest")).to.equal(false);
     expect(inf.cache.get("forums", "f-env")).to.deep.include({ data: { a: "2" } });
   });
+
+  it("never puts back a copy older than a write's answer, and has its owner reconciled", () => {
+    const inf = new Informer({ client: {} as KubeClient, apiVersion: "v1", kind: "ConfigMap", logger: pino({ level: "silent" }), cache: { compact: true } });
+    const seen: Array<{ event: string; changed: boolean; rv?: string }> = [];
+    inf.on((event, obj, old) => seen.push({ event, changed: childChanged(obj, old), rv: old?.metadata.resourceVersion }));
+    const feed = (type: string, object: KubeObject): void => (inf as unknown as { handleLine(l: { type: string; object: KubeObject }): void }).handleLine({ type, object });
+
+    inf.cache.set(configMap("7", "hand-edited"));
+    inf.cache.setIfNewer(configMap("9", "1")); // the reconciler's correction, answered before the watch caught up
+    feed("MODIFIED", configMap("8", "hand-edited")); // another writer's change, older than the answer
+    expect(inf.cache.get("forums", "f-env")).to.deep.include({ data: { a: "1" } });
+    expect(inf.cache.resourceVersionOf("forums/f-env")).to.equal("9");
+    expect(seen).to.deep.equal([{ event: "update", changed: true, rv: undefined }]);
+    feed("MODIFIED", configMap("9", "1")); // the correction's echo
+    expect(seen[1]).to.deep.equal({ event: "update", changed: false, rv: "9" });
+  });
 });
