@@ -65,7 +65,7 @@ export interface ApplyOptions {
   createOnly?: boolean;
   /**
    * Record no Event for a creation (the log line stays): the caller records one Event for
-   * every child it created together (steps/apply-children.ts, one per phase).
+   * every child it created together (steps/apply-children.ts, one per reconcile).
    */
   noCreatedEvent?: boolean;
 }
@@ -94,7 +94,7 @@ async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions)
   const { name, namespace } = wanted.metadata;
   // The outcome depends only on `wanted` and the live version: when the cache still holds the
   // version found to match this very `wanted`, nothing is read or compared (object-cache.ts).
-  const token = opts.adoptOnly || opts.createOnly ? undefined : appliedHash(wanted);
+  const token = opts.createOnly ? undefined : appliedHash(wanted);
   if (token !== undefined && ctx.store.verified(kind, namespace ?? "", name, token)) return { action: "unchanged", kind, name };
   const live = await liveObject(ctx, { apiVersion: wanted.apiVersion, kind, namespace, name }, opts.adoptOnly === true);
   const desired = holdUnboundClaimSize(wanted, live);

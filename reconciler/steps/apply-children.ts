@@ -13,12 +13,12 @@
  *    it runs "before web and sidekiq roll to a new version"; plan-migrations.ts
  *    keeps their old image until it succeeded).
  *
- * Every creation has its own log line, but a phase records one Event for what it
- * created, `created ConfigMap f-env, Secret f-app-secrets, …` (reason Created): a new
- * forum gets 3 Events instead of 14. Events are writes to the API server like any
- * other; at a fleet's first reconcile they were half of the requests sent
- * (docs/benchmarks.md), and client-go's own spam filter allows 25 Events per object in
- * a burst (tools/record/events_cache.go). Updates, corrections and deletions keep one
+ * Every creation has its own log line, but the children a reconcile created get one
+ * Event, `created ConfigMap f-env, PersistentVolumeClaim f-uploads, …` (reason Created,
+ * in phase order): a new forum gets 1 Event instead of 14. Events are writes to the API
+ * server like any other; at a fleet's first reconcile they were half of the requests
+ * sent (docs/benchmarks.md), and client-go's own spam filter allows 25 Events per object
+ * in a burst (tools/record/events_cache.go). Updates, corrections and deletions keep one
  * Event each: those are the ones a user reads `kubectl describe` for.
  *
  * Within a phase the builders' order is kept for the results. A failure of one
@@ -69,7 +69,7 @@ async function one(ctx: ApplyContext, child: DesiredChild, namespace: string): P
   return applyChild(ctx, desired, { adoptOnly: child.mode === "patchIfExists", createOnly: child.mode === "create", noCreatedEvent: true });
 }
 
-/** One Event for the children a phase created (see the file comment); none when it created none. */
+/** One Event for the children a reconcile created (see the file comment); none when it created none. */
 async function recordCreated(ctx: ApplyContext, actions: ChildAction[]): Promise<void> {
   const created = actions.filter((a) => a.action === "created").map((a) => `${a.kind} ${a.name}`);
   if (created.length > 0) await ctx.events.record(ctx.owner, "Normal", "Created", `created ${created.join(", ")}`);
@@ -88,8 +88,8 @@ export async function applyChildren(ctx: ApplyContext, children: DesiredChild[])
       if (r.status === "fulfilled") done.push(r.value);
       else if (child) failures.push(`${child.kind} ${child.name}: ${describeError(r.reason)}`);
     });
-    await recordCreated(ctx, done);
     actions.push(...done);
   }
+  await recordCreated(ctx, actions);
   return { actions, ...(failures.length > 0 ? { error: failures.join("; ") } : {}) };
 }

@@ -121,15 +121,15 @@ describe("applyChildren", () => {
     }
   });
 
-  it("records one Created Event per phase naming what it created; a child that failed is not named", async () => {
+  it("records one Created Event naming what the reconcile created, in phase order; a child that failed is not named", async () => {
     const { ctx, events } = fakeContext({ failOn: "ConfigMap root-forum-env" });
     await applyChildren(ctx, buildAll(rootForum(), PRE));
     await ctx.events.shutdown(true);
     expect(events.sort()).to.deep.equal(
       [
-        "Created: created ConfigMap root-forum-postgresql-init, PersistentVolumeClaim root-forum-uploads",
-        `Created: created StatefulSet root-forum-postgresql, Service root-forum-postgresql, StatefulSet root-forum-redis, Service root-forum-redis, Job ${MIGRATE}`,
-        "Created: created Deployment root-forum-web, Deployment root-forum-sidekiq, Service root-forum-web, Ingress root-forum, PodDisruptionBudget root-forum-web, NetworkPolicy root-forum-backend",
+        "Created: created ConfigMap root-forum-postgresql-init, PersistentVolumeClaim root-forum-uploads, " +
+          `StatefulSet root-forum-postgresql, Service root-forum-postgresql, StatefulSet root-forum-redis, Service root-forum-redis, Job ${MIGRATE}, ` +
+          "Deployment root-forum-web, Deployment root-forum-sidekiq, Service root-forum-web, Ingress root-forum, PodDisruptionBudget root-forum-web, NetworkPolicy root-forum-backend",
         "ApplyFailed: could not create ConfigMap root-forum-env",
       ].sort(),
     );
