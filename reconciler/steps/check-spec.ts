@@ -16,46 +16,39 @@ import type { KubeObject } from "../client/kube-client.js";
 export type SpecCheck = { ok: true; obj: DefaultedDiscourse } | { ok: false; message: string };
 
 /**
- * The checks made, per object read from the Discourse cache and per platform: the cache
- * hands out its stored object until a new version replaces it (informer/object-cache.ts),
- * so a resync of an unchanged fleet defaults and validates nothing again. The WeakMap lets
- * a replaced version go with its checks.
+ * The validation outcome (an error message, or null for valid), per object read from the
+ * Discourse cache and per platform: the cache hands out its stored object until a new
+ * version replaces it (informer/object-cache.ts), so a resync of an unchanged fleet
+ * validates nothing again. Defaulting still runs on every reconcile: it is cheap, and
+ * keeping each forum's defaulted copy would cost a fleet of 2,000 some 10 MiB. The WeakMap
+ * lets a replaced version go with its outcome.
  */
-const checked = new WeakMap<KubeObject, Map<boolean, SpecCheck>>();
-
-/** Freezes `value` and everything in it: a check handed to several reconciles cannot be changed by one. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+const validated = new WeakMap<KubeObject, Map<boolean, string | null>>();
 
 /**
  * Defaults and validates `obj` as a CREATE would (no old object: transition rules need the
  * stored object, which only the webhook sees), without the cluster-wide hostname rule.
- * The answer is computed once per object and platform, and deeply frozen (see `checked`):
- * callers never modify what they read.
+ * Validation runs once per object and platform (see `validated`).
  * Never throws: a defaulting crash on a malformed object is reported as invalid.
  */
 export function checkSpec(obj: KubeObject, routeApiAvailable: boolean): SpecCheck {
-  let byPlatform = checked.get(obj);
-  const known = byPlatform?.get(routeApiAvailable);
-  if (known) return known;
-  const result = deepFreeze(check(obj, routeApiAvailable));
-  if (!byPlatform) checked.set(obj, (byPlatform = new Map<boolean, SpecCheck>()));
-  byPlatform.set(routeApiAvailable, result);
-  return result;
-}
-
-function check(obj: KubeObject, routeApiAvailable: boolean): SpecCheck {
   try {
     const defaulted = applyDefaults(obj as unknown as Discourse, { routeApiAvailable });
-    const { errors } = validate(defaulted, undefined, { otherHostnames: [] }, "CREATE");
-    if (errors.length > 0) return { ok: false, message: `invalid spec: ${errors.map(errorLine).join("; ")}` };
-    return { ok: true, obj: defaulted };
+    let byPlatform = validated.get(obj);
+    let message = byPlatform?.get(routeApiAvailable);
+    if (message === undefined) {
+      message = check(defaulted);
+      if (!byPlatform) validated.set(obj, (byPlatform = new Map<boolean, string | null>()));
+      byPlatform.set(routeApiAvailable, message);
+    }
+    return message === null ? { ok: true, obj: defaulted } : { ok: false, message };
   } catch (err) {
     return { ok: false, message: `invalid spec: ${err instanceof Error ? err.message : "cannot apply defaults"}` };
   }
+}
+
+/** The validation of a defaulted Discourse: null when valid, else the message. */
+function check(defaulted: DefaultedDiscourse): string | null {
+  const { errors } = validate(defaulted, undefined, { otherHostnames: [] }, "CREATE");
+  return errors.length > 0 ? `invalid spec: ${errors.map(errorLine).join("; ")}` : null;
 }
