@@ -7,6 +7,7 @@
  * - of two forums with one hostname the older keeps it, the newer gets no Ingress.
  */
 import { expect } from "chai";
+import { setTimeout as sleep } from "node:timers/promises";
 import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { apply, discourseManifest, getObj, kubectlOk, runReconciler, settle, waitFor, type Running } from "./helpers.js";
@@ -223,7 +224,11 @@ describe("reconciler: hostname held by the oldest forum", function () {
       const recent = r.lines.slice(-15).map((l) => JSON.stringify([l.name, l.msg]));
       throw new Error(`${err instanceof Error ? err.message : String(err)}; the reconciler's last lines:\n${recent.join("\n")}`);
     });
-    // a newer forum that had an Ingress of its own, then took the hostname (no webhook here)
+    // a newer forum that had an Ingress of its own, then took the hostname (no webhook here).
+    // creationTimestamp counts whole seconds, and two forums of the same second are ordered by
+    // uid (hostname-holder.ts): the younger one is made in a later second than the elder.
+    const elderBorn = Date.parse((await getObj(DSC, "Discourse", ns, "elder"))?.metadata.creationTimestamp ?? "");
+    await sleep(Math.max(0, elderBorn + 1_000 - Date.now()) + 50);
     await createForum(ns, "younger");
     await waitFor("younger Ingress", () => getObj("networking.k8s.io/v1", "Ingress", ns, "younger"), 45_000);
     await kubectlOk(["patch", "dsc", "younger", "-n", ns, "--type=merge", "-p", '{"spec":{"hostname":"shared.web.cern.ch"}}']);
