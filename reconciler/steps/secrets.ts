@@ -27,8 +27,7 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildCredentialsSecret } from "../../webhooks/credentials/build-credentials-secret.js";
 import { generatePassword } from "../../webhooks/credentials/generate-password.js";
 import { managedDatabaseHost, type CredentialsPlan } from "../../webhooks/credentials/plan-credentials.js";
-import { APPLIED_HASH_ANNOTATION, appliedHash } from "../apply/applied-hash.js";
-import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, credentialsSecretName, type SecretAdoption } from "../builders/credentials-secret.js";
+import { credentialsSecretName } from "../builders/credentials-secret.js";
 import { childLabels, COMPONENTS } from "../builders/metadata.js";
 import { appSecretsName } from "../builders/names.js";
 import { statusCode, type KubeObject, type ObjectRef } from "../client/kube-client.js";
@@ -74,39 +73,25 @@ export function credentialsPlan(obj: DefaultedDiscourse): CredentialsPlan {
 }
 
 /**
- * `secret` made already with what its adoption patch (builders/credentials-secret.ts) would
- * set, labels, owner reference under `Delete`, and that patch's applied-hash annotation: the
- * adoption step that follows in the same reconcile then finds nothing to write (one write
- * per generated Secret instead of two).
+ * A new credentials Secret with a fresh password (the webhook's builder, so both paths agree).
+ * It is made without the adoption patch's metadata, which the adoption step applies next
+ * (server-side apply): fields a create sets are owned by an Update entry of the field
+ * manager, and a later apply that drops them, such as the owner reference when
+ * `deletionPolicy` goes from Delete to Retain, would not remove them.
  */
-function withAdoption(secret: KubeObject, adoption: SecretAdoption): KubeObject {
-  const meta = adoption.metadata as KubeObject["metadata"];
-  return {
-    ...secret,
-    metadata: {
-      ...secret.metadata,
-      ...meta,
-      labels: { ...secret.metadata.labels, ...meta.labels },
-      annotations: { ...secret.metadata.annotations, ...meta.annotations, [APPLIED_HASH_ANNOTATION]: appliedHash(adoption) },
-    },
-  };
-}
-
-/** A new credentials Secret with a fresh password (the webhook's builder, so both paths agree), adopted already. */
 function newCredentialsSecret(obj: DefaultedDiscourse): KubeObject {
-  return withAdoption(buildCredentialsSecret(credentialsPlan(obj), generatePassword()) as unknown as KubeObject, buildCredentialsSecretAdoption(obj));
+  return buildCredentialsSecret(credentialsPlan(obj), generatePassword()) as unknown as KubeObject;
 }
 
-/** A new `<name>-app-secrets` with a fresh `secret_key_base` (crypto.randomBytes, hex), adopted already. */
+/** A new `<name>-app-secrets` with a fresh `secret_key_base` (crypto.randomBytes, hex); adopted next, as above. */
 export function newAppSecrets(obj: DefaultedDiscourse): KubeObject {
-  const secret: KubeObject = {
+  return {
     apiVersion: "v1",
     kind: "Secret",
     type: "Opaque",
     metadata: { name: appSecretsName(obj), namespace: obj.metadata.namespace ?? "", labels: childLabels(obj, COMPONENTS.appSecrets) },
     stringData: { secret_key_base: randomBytes(SECRET_KEY_BASE_BYTES).toString("hex") },
   };
-  return withAdoption(secret, buildAppSecretsAdoption(obj));
 }
 
 export type SecretsOutcome =

@@ -4,9 +4,6 @@ import { keptOwnerReferences, retainableSelector } from "../../../reconciler/ste
 import { hostnameHolder } from "../../../reconciler/steps/hostname-holder.js";
 import { findOrphanSecrets } from "../../../reconciler/steps/orphan-secrets.js";
 import { mayGenerateCredentials, newAppSecrets, secretOwner } from "../../../reconciler/steps/secrets.js";
-import { APPLIED_HASH_ANNOTATION, appliedHash } from "../../../reconciler/apply/applied-hash.js";
-import { findDrift } from "../../../reconciler/apply/compare.js";
-import { buildAppSecretsAdoption } from "../../../reconciler/builders/credentials-secret.js";
 import { jittered } from "../../../reconciler/informer/informer.js";
 import { rootForum, withSpec } from "../builders/fixtures.js";
 
@@ -53,17 +50,6 @@ describe("newAppSecrets", () => {
     expect(a.metadata).to.deep.include({ name: "root-forum-app-secrets" });
     expect(a.metadata.labels).to.include({ ...OP, "app.kubernetes.io/instance": "root-forum", "app.kubernetes.io/component": "app-secrets" });
     expect(a.metadata.ownerReferences).to.equal(undefined);
-  });
-
-  it("is made with its adoption patch's metadata and digest, so adopting it right after writes nothing", () => {
-    for (const obj of [rootForum(), withSpec(rootForum(), (s) => { s.deletionPolicy = "Delete"; })]) {
-      const made = newAppSecrets(obj);
-      const adoption = buildAppSecretsAdoption(obj) as unknown as KubeObject;
-      expect(made.metadata.annotations?.[APPLIED_HASH_ANNOTATION]).to.equal(appliedHash(adoption));
-      expect(findDrift(adoption, made), obj.spec.deletionPolicy).to.deep.equal([]);
-    }
-    const owned = newAppSecrets(withSpec(rootForum(), (s) => { s.deletionPolicy = "Delete"; }));
-    expect(owned.metadata.ownerReferences?.map((r) => r.kind)).to.deep.equal(["Discourse"]);
   });
 });
 
