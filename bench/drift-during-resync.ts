@@ -69,6 +69,7 @@ export async function measureDriftDuringResync(
     expectStatus(await cluster.api("DELETE", `/api/v1/namespaces/${namespace}/${plural}/${name}`), [200], `deleting ${key}`);
     samples.push((await recreated) - t0);
   }
+  if (samples.length === 0) return { figures: {}, samples, queuedAtStart, skipped: `no trial found a resync with ${minQueued} keys queued in ${6 * opts.periodS + 60} s` };
   const short = samples.length < opts.trials ? { skipped: `only ${samples.length} of ${opts.trials} trials found a resync with ${minQueued} keys queued in ${6 * opts.periodS + 60} s` } : {};
   return { figures: { "drift.during_resync_p50_ms": percentile(samples, 50), "drift.during_resync_p99_ms": percentile(samples, 99) }, samples, queuedAtStart, ...short };
 }
