@@ -59,13 +59,6 @@ export class ChildWatcher {
     }
   }
 
-  /** How many of `keys` exist now. */
-  count(keys: Iterable<string>): number {
-    let n = 0;
-    for (const k of keys) if (this.present.has(k)) n++;
-    return n;
-  }
-
   /** uid of `key` when it exists. */
   uid(key: string): string | undefined {
     return this.present.get(key);
