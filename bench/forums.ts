@@ -13,7 +13,7 @@ import { REPO_ROOT } from "../src/envtest/binaries.js";
 import { buildAll, type DesiredChild } from "../reconciler/builders/index.js";
 import { buildCredentialsSecret } from "../webhooks/credentials/build-credentials-secret.js";
 import { generatePassword } from "../webhooks/credentials/generate-password.js";
-import { managedDatabaseHost } from "../webhooks/credentials/plan-credentials.js";
+import { planFromDefaulted } from "../webhooks/credentials/plan-credentials.js";
 import { applyDefaults } from "../webhooks/defaulting/apply-defaults.js";
 
 /** The sample every benchmark forum is made from. */
@@ -42,20 +42,10 @@ export function defaulted(obj: Discourse): DefaultedDiscourse {
   return applyDefaults(obj, { routeApiAvailable: false });
 }
 
-/** The credentials Secret the mutating webhook creates on CREATE (same builder, same labels). */
+/** The credentials Secret the mutating webhook creates on CREATE (same plan, same builder). */
 export function credentialsSecret(d: DefaultedDiscourse): object {
-  const name = d.metadata.name ?? "";
-  const db = d.spec.database;
-  const plan = {
-    namespace: d.metadata.namespace ?? "",
-    instance: name,
-    secretName: db.credentialsSecret,
-    username: db.user,
-    host: db.host ? db.host : managedDatabaseHost(name),
-    port: db.port,
-    dbname: db.name,
-    sslMode: db.sslMode,
-  };
+  const plan = planFromDefaulted(d, d.metadata.namespace ?? "");
+  if (!plan) throw new Error(`no credentials plan for ${d.metadata.name ?? ""}`);
   return buildCredentialsSecret(plan, generatePassword());
 }
 

@@ -9,6 +9,7 @@
  */
 import type { V1ObjectMeta } from "@kubernetes/client-node";
 import type { DefaultedDiscourse } from "../../src/api/types.js";
+import { APPLIED_HASH_ANNOTATION, appliedHash } from "../apply/applied-hash.js";
 import { COMPONENTS, retainableMeta, type Component } from "./metadata.js";
 import { appSecretsName } from "./names.js";
 
@@ -40,4 +41,30 @@ export function buildCredentialsSecretAdoption(obj: DefaultedDiscourse): SecretA
 /** The same for `<name>-app-secrets` (component `app-secrets`). */
 export function buildAppSecretsAdoption(obj: DefaultedDiscourse): SecretAdoption {
   return adoption(obj, COMPONENTS.appSecrets, appSecretsName(obj));
+}
+
+/** Labels and annotations a new operator Secret is created with (see {@link creationMetadata}). */
+export interface CreationMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/**
+ * What a new operator Secret can carry from its first create so that its adoption
+ * finds nothing to write (one write instead of two for a new forum): the adoption's
+ * labels and the digest the reconciler marks an applied object with
+ * (reconciler/apply/applied-hash.ts). Only when the adoption has no owner reference
+ * (`deletionPolicy: Retain`), else null and the adoption applies the metadata after the
+ * create. The reason is server-side apply's field ownership
+ * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management):
+ * the fields a create sets belong to an Update entry, which a later apply cannot
+ * remove. The labels and the digest are never removed (the digest only changes value,
+ * which the forced apply takes over); the owner reference must go when the policy turns
+ * from Delete to Retain, so only an apply ever sets it.
+ *
+ * @param adoption - from buildCredentialsSecretAdoption or buildAppSecretsAdoption.
+ */
+export function creationMetadata(adoption: SecretAdoption): CreationMetadata | null {
+  if ((adoption.metadata.ownerReferences?.length ?? 0) > 0) return null;
+  return { labels: { ...(adoption.metadata.labels ?? {}) }, annotations: { [APPLIED_HASH_ANNOTATION]: appliedHash(adoption) } };
 }

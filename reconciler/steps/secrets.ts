@@ -27,7 +27,7 @@ import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildCredentialsSecret } from "../../webhooks/credentials/build-credentials-secret.js";
 import { generatePassword } from "../../webhooks/credentials/generate-password.js";
 import { managedDatabaseHost, type CredentialsPlan } from "../../webhooks/credentials/plan-credentials.js";
-import { credentialsSecretName } from "../builders/credentials-secret.js";
+import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, creationMetadata, credentialsSecretName } from "../builders/credentials-secret.js";
 import { childLabels, COMPONENTS } from "../builders/metadata.js";
 import { appSecretsName } from "../builders/names.js";
 import { statusCode, type KubeObject, type ObjectRef } from "../client/kube-client.js";
@@ -73,23 +73,24 @@ export function credentialsPlan(obj: DefaultedDiscourse): CredentialsPlan {
 }
 
 /**
- * A new credentials Secret with a fresh password (the webhook's builder, so both paths agree).
- * It is made without the adoption patch's metadata, which the adoption step applies next
- * (server-side apply): fields a create sets are owned by an Update entry of the field
- * manager, and a later apply that drops them, such as the owner reference when
- * `deletionPolicy` goes from Delete to Retain, would not remove them.
+ * A new credentials Secret with a fresh password (the webhook's builder, so both paths
+ * agree), created with its adoption's labels and digest when that is safe
+ * (creationMetadata: under `deletionPolicy: Retain`), so the adoption that follows
+ * finds nothing to write; under Delete the adoption applies its metadata next.
  */
 function newCredentialsSecret(obj: DefaultedDiscourse): KubeObject {
-  return buildCredentialsSecret(credentialsPlan(obj), generatePassword()) as unknown as KubeObject;
+  const plan = { ...credentialsPlan(obj), creation: creationMetadata(buildCredentialsSecretAdoption(obj)) };
+  return buildCredentialsSecret(plan, generatePassword()) as unknown as KubeObject;
 }
 
-/** A new `<name>-app-secrets` with a fresh `secret_key_base` (crypto.randomBytes, hex); adopted next, as above. */
+/** A new `<name>-app-secrets` with a fresh `secret_key_base` (crypto.randomBytes, hex); its metadata as above. */
 export function newAppSecrets(obj: DefaultedDiscourse): KubeObject {
+  const creation = creationMetadata(buildAppSecretsAdoption(obj));
   return {
     apiVersion: "v1",
     kind: "Secret",
     type: "Opaque",
-    metadata: { name: appSecretsName(obj), namespace: obj.metadata.namespace ?? "", labels: childLabels(obj, COMPONENTS.appSecrets) },
+    metadata: { name: appSecretsName(obj), namespace: obj.metadata.namespace ?? "", labels: childLabels(obj, COMPONENTS.appSecrets), ...creation },
     stringData: { secret_key_base: randomBytes(SECRET_KEY_BASE_BYTES).toString("hex") },
   };
 }

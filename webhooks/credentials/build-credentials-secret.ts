@@ -30,7 +30,8 @@ export function postgresUri(plan: CredentialsPlan, password: string): string {
  * The Secret, type `kubernetes.io/basic-auth` (keys `username` and `password`
  * as that type requires, https://kubernetes.io/docs/concepts/configuration/secret/#basic-authentication-secret),
  * plus `host`, `port`, `dbname` and `uri`. Not owned by the Discourse: the
- * reconciler adopts it, and `deletionPolicy: Retain` releases it.
+ * reconciler adopts it, and `deletionPolicy: Retain` releases it. Labelled
+ * `managed-by` and `instance` (API.md), plus `plan.creation`'s labels and annotations.
  *
  * @param plan - from planCredentials.
  * @param password - from generatePassword; it only ever goes into `stringData`.
@@ -42,7 +43,8 @@ export function buildCredentialsSecret(plan: CredentialsPlan, password: string):
     metadata: {
       name: plan.secretName,
       namespace: plan.namespace,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_INSTANCE]: plan.instance },
+      labels: { ...plan.creation?.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_INSTANCE]: plan.instance },
+      ...(plan.creation ? { annotations: { ...plan.creation.annotations } } : {}),
     },
     type: "kubernetes.io/basic-auth",
     stringData: {

@@ -4,6 +4,7 @@
  * Pure: the Secret is created at the edge by ensure-credentials-secret.ts.
  */
 import type { DefaultedDiscourse, Discourse } from "../../src/api/types.js";
+import { buildCredentialsSecretAdoption, creationMetadata, type CreationMetadata } from "../../reconciler/builders/credentials-secret.js";
 import { applyDefaults } from "../defaulting/apply-defaults.js";
 import { validate } from "../validation/validate.js";
 import { defaultableObject } from "../admission/process-mutate.js";
@@ -24,6 +25,12 @@ export interface CredentialsPlan {
   port: number;
   dbname: string;
   sslMode: string;
+  /**
+   * Labels and annotations of the reconciler's adoption, set at creation when that is safe
+   * (reconciler/builders/credentials-secret.ts, creationMetadata); absent or null: only the
+   * two labels of API.md, and the reconciler's adoption adds the rest.
+   */
+  creation?: CreationMetadata | null;
 }
 
 /** Name of the Service in front of the managed PostgreSQL of an instance (API.md, children table). */
@@ -31,12 +38,19 @@ export function managedDatabaseHost(instance: string): string {
   return `${instance}-postgresql`;
 }
 
-function planFromDefaulted(d: DefaultedDiscourse, namespace: string): CredentialsPlan | null {
+/**
+ * The plan of a defaulted object in `namespace`, as the webhook makes it on CREATE.
+ * @returns null when a field the Secret needs is missing or of the wrong type.
+ */
+export function planFromDefaulted(d: DefaultedDiscourse, namespace: string): CredentialsPlan | null {
   const instance = d.metadata?.name;
   const db = d.spec?.database;
   if (!instance || !db || typeof db.credentialsSecret !== "string" || typeof db.user !== "string") return null;
   if (typeof db.name !== "string" || typeof db.port !== "number" || typeof db.sslMode !== "string") return null;
   const external = typeof db.host === "string" && db.host !== "";
+  // Admission runs before the apiserver assigns a uid; the adoption needs one only for its
+  // owner reference, which creationMetadata never lets into a create.
+  const identified = { ...d, metadata: { ...d.metadata, namespace, uid: d.metadata.uid || "not-assigned-yet" } };
   return {
     namespace,
     instance,
@@ -46,6 +60,7 @@ function planFromDefaulted(d: DefaultedDiscourse, namespace: string): Credential
     port: db.port,
     dbname: db.name,
     sslMode: db.sslMode,
+    creation: creationMetadata(buildCredentialsSecretAdoption(identified)),
   };
 }
 

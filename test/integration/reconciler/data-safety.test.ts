@@ -97,6 +97,19 @@ describe("reconciler: data safety", function () {
     for (const [i, [name]] of deletions.entries()) await expectKept(name, forums[i]?.metadata.uid);
   });
 
+  it("Secrets created under Retain take an owner reference under Delete and lose it again under Retain", async function () {
+    this.timeout(90_000);
+    await createForum(ns, "flip");
+    const secrets = ["flip-db-credentials", "flip-app-secrets"];
+    const owners = async (): Promise<string[][]> =>
+      Promise.all(secrets.map(async (s) => ((await getObj("v1", "Secret", ns, s))?.metadata.ownerReferences ?? []).map((o) => o.kind)));
+    expect(await owners()).to.deep.equal([[], []]);
+    await kubectlOk(["patch", "dsc", "flip", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Delete"}}']);
+    await waitFor("flip: its Secrets owned under Delete", async () => JSON.stringify(await owners()) === JSON.stringify([["Discourse"], ["Discourse"]]), 20_000);
+    await kubectlOk(["patch", "dsc", "flip", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
+    await waitFor("flip: its Secrets released under Retain", async () => JSON.stringify(await owners()) === JSON.stringify([[], []]), 20_000);
+  });
+
   it("deletionPolicy Delete removes the claims and the Secrets, with a foreground cascade too", async function () {
     this.timeout(120_000);
     await createForum(ns, "drop", { deletionPolicy: "Delete" });
@@ -137,6 +150,9 @@ describe("reconciler: data safety", function () {
     expect(decoded(again).secret_key_base).to.not.equal(a.secret_key_base);
     r.handle.resyncNow();
     await settle(r);
+    // Created with their adoption's labels and digest (deletionPolicy Retain): the adoption wrote nothing more.
+    expect(r.messages().filter((m) => m.startsWith(`updated Secret ${name}-`) || m.startsWith(`corrected drift in Secret ${name}-`))).to.deep.equal([]);
+    expect(r.messages().filter((m) => m.startsWith(`created Secret ${name}-`))).to.have.length(3);
     expect(decoded(await getObj("v1", "Secret", ns, `${name}-db-credentials`)).password).to.equal(c.password);
     expect(decoded(await getObj("v1", "Secret", ns, `${name}-app-secrets`)).secret_key_base).to.equal(decoded(again).secret_key_base);
 

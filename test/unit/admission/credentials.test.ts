@@ -6,6 +6,13 @@ import { generatePassword } from "../../../webhooks/credentials/generate-passwor
 import { planCredentials, type CredentialsPlan } from "../../../webhooks/credentials/plan-credentials.js";
 import { emptyFacts, type ClusterFacts } from "../../../webhooks/facts/types.js";
 import { fixture } from "./fixtures.js";
+import type { AdmissionRequest } from "../../../webhooks/admission/types.js";
+import type { DefaultedDiscourse, Discourse } from "../../../src/api/types.js";
+import { applyDefaults } from "../../../webhooks/defaulting/apply-defaults.js";
+import { buildCredentialsSecretAdoption, creationMetadata } from "../../../reconciler/builders/credentials-secret.js";
+import { APPLIED_HASH_ANNOTATION, appliedHash } from "../../../reconciler/apply/applied-hash.js";
+import { findDrift } from "../../../reconciler/apply/compare.js";
+import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 
 const managed: CredentialsPlan = {
   namespace: "team-a",
@@ -50,7 +57,10 @@ describe("credentials: planCredentials", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      expect(planCredentials(fixture(c.fixture), emptyFacts(c.facts ?? {}))).to.deep.equal(c.want);
+      const plan = planCredentials(fixture(c.fixture), emptyFacts(c.facts ?? {}));
+      // `creation` (the reconciler's adoption metadata) has tests of its own below
+      if (plan) delete plan.creation;
+      expect(plan).to.deep.equal(c.want);
     });
   }
 
@@ -60,6 +70,48 @@ describe("credentials: planCredentials", () => {
     delete object.metadata.name;
     object.metadata.generateName = "forum-";
     expect(planCredentials({ ...request, name: "", object }, emptyFacts())).to.equal(null);
+  });
+});
+
+describe("credentials: created with the reconciler's adoption metadata", () => {
+  /** The request's object as the reconciler sees it once stored: defaulted, with a uid. */
+  function stored(request: AdmissionRequest): DefaultedDiscourse {
+    const d = applyDefaults(request.object as Discourse, { routeApiAvailable: false });
+    return { ...d, metadata: { ...d.metadata, namespace: request.namespace, uid: "0b5c3f9e-1d2a-4c8e-9f00-1234567890ab" } };
+  }
+
+  it("under Retain the webhook's Secret is one the reconciler's adoption finds unchanged (no second write)", () => {
+    const request = fixture("create-minimal");
+    const plan = planCredentials(request, emptyFacts());
+    const secret = buildCredentialsSecret(plan!, "pw") as unknown as KubeObject;
+    const adoption = buildCredentialsSecretAdoption(stored(request)) as unknown as KubeObject;
+    expect(adoption.metadata.ownerReferences).to.equal(undefined);
+    expect(secret.metadata.annotations?.[APPLIED_HASH_ANNOTATION]).to.equal(appliedHash(adoption));
+    expect(findDrift(adoption, secret)).to.deep.equal([]);
+    expect(secret.metadata.labels).to.deep.equal({
+      "app.kubernetes.io/name": "discourse",
+      "app.kubernetes.io/instance": "forum",
+      "app.kubernetes.io/component": "database",
+      "app.kubernetes.io/managed-by": "discourse-operator",
+    });
+  });
+
+  it("under Delete only API.md's two labels: the owner reference is left to the adoption's apply", () => {
+    const request = fixture("create-minimal");
+    const object = structuredClone(request.object) as { spec: Record<string, unknown> };
+    object.spec.deletionPolicy = "Delete";
+    const plan = planCredentials({ ...request, object }, emptyFacts());
+    expect(plan?.creation).to.equal(null);
+    const secret = buildCredentialsSecret(plan!, "pw");
+    expect(secret.metadata?.labels).to.deep.equal({ "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": "forum" });
+    expect(secret.metadata?.annotations).to.equal(undefined);
+  });
+
+  it("creationMetadata: null when the adoption carries an owner reference", () => {
+    const request = fixture("create-minimal");
+    const d = stored(request);
+    expect(creationMetadata(buildCredentialsSecretAdoption({ ...d, spec: { ...d.spec, deletionPolicy: "Delete" } }))).to.equal(null);
+    expect(creationMetadata(buildCredentialsSecretAdoption(d))?.labels).to.include({ "app.kubernetes.io/component": "database" });
   });
 });
 

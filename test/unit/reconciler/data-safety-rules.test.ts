@@ -6,6 +6,9 @@ import { findOrphanSecrets } from "../../../reconciler/steps/orphan-secrets.js";
 import { mayGenerateCredentials, newAppSecrets, secretOwner } from "../../../reconciler/steps/secrets.js";
 import { jittered } from "../../../reconciler/informer/informer.js";
 import { rootForum, withSpec } from "../builders/fixtures.js";
+import { buildAppSecretsAdoption } from "../../../reconciler/builders/credentials-secret.js";
+import { APPLIED_HASH_ANNOTATION, appliedHash } from "../../../reconciler/apply/applied-hash.js";
+import { findDrift } from "../../../reconciler/apply/compare.js";
 
 const OP = { "app.kubernetes.io/managed-by": "discourse-operator" };
 
@@ -50,6 +53,19 @@ describe("newAppSecrets", () => {
     expect(a.metadata).to.deep.include({ name: "root-forum-app-secrets" });
     expect(a.metadata.labels).to.include({ ...OP, "app.kubernetes.io/instance": "root-forum", "app.kubernetes.io/component": "app-secrets" });
     expect(a.metadata.ownerReferences).to.equal(undefined);
+  });
+
+  it("under Retain carries its adoption's labels and digest, so the adoption finds it unchanged; under Delete not the digest", () => {
+    const retained = rootForum();
+    const adoption = buildAppSecretsAdoption(retained) as unknown as KubeObject;
+    const made = newAppSecrets(retained);
+    expect(made.metadata.annotations?.[APPLIED_HASH_ANNOTATION]).to.equal(appliedHash(adoption));
+    expect(findDrift(adoption, made)).to.deep.equal([]);
+    const deleted = withSpec(rootForum(), (s) => { s.deletionPolicy = "Delete"; });
+    const later = newAppSecrets(deleted);
+    expect(later.metadata.annotations).to.equal(undefined);
+    expect(later.metadata.ownerReferences).to.equal(undefined);
+    expect(findDrift(buildAppSecretsAdoption(deleted) as unknown as KubeObject, later)).to.not.deep.equal([]);
   });
 });
 
