@@ -50,7 +50,13 @@ describe("credentials on every path, through kubectl", function () {
     expect(r.code, r.stderr).to.equal(0);
     const second = await secret("again-db-credentials");
     expect(second?.metadata?.uid).to.be.a("string").and.not.equal(first?.metadata?.uid);
-    expect(second?.metadata?.labels).to.deep.equal({ "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": "again" });
+    // API.md's two labels, plus the reconciler's adoption labels (creationMetadata: deletionPolicy Retain).
+    expect(second?.metadata?.labels).to.deep.equal({
+      "app.kubernetes.io/managed-by": "discourse-operator",
+      "app.kubernetes.io/instance": "again",
+      "app.kubernetes.io/name": "discourse",
+      "app.kubernetes.io/component": "database",
+    });
   });
 
   it("generateName: no credentialsSecret is derived from a name that does not exist yet, and no Secret is made", async () => {

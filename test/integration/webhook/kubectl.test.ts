@@ -116,7 +116,8 @@ describe("webhooks with the real apiserver, through kubectl", function () {
     });
     expect([secret.type, secret.metadata?.labels]).to.deep.equal([
       "kubernetes.io/basic-auth",
-      { "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": "forum" },
+      // API.md's two labels, and the reconciler's adoption labels (creationMetadata: deletionPolicy Retain)
+      { "app.kubernetes.io/managed-by": "discourse-operator", "app.kubernetes.io/instance": "forum", "app.kubernetes.io/name": "discourse", "app.kubernetes.io/component": "database" },
     ]);
 
     const again = await apply(input);
