@@ -32,10 +32,13 @@ import { ensureFinalizer } from "./steps/finalizer.js";
 import { hostnameHolder, hostnameIndexValue, hostnameOf } from "./steps/hostname-holder.js";
 import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
 import { actOnBackupGates, backupGateFacts } from "./steps/backup-gates.js";
-import { ensureSecrets } from "./steps/secrets.js";
+import { ensureSecrets, type SecretsOutcome } from "./steps/secrets.js";
+import { recordCreated } from "./steps/created-event.js";
 import { writeStatus } from "./steps/write-status.js";
 
 export type { ReconcileContext } from "./steps/context.js";
+
+type ReadySecrets = Extract<SecretsOutcome, { ok: true }>;
 
 export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" | "migrating" | "reconciled";
 
@@ -71,6 +74,21 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     await writeStatus(ctx, obj, refusedStatus(status, obj.metadata.generation, secrets.reason, secrets.message, now));
     return "invalid";
   }
+  try {
+    return await converge(ctx, obj, defaulted, { secrets, status, now });
+  } finally {
+    // A step between the Secrets and the children threw: what was created still gets its Event.
+    await recordCreated(ctx.events, obj, secrets.created);
+  }
+}
+
+/**
+ * Steps 7 to 10 of the file comment, for a forum whose Secrets are settled.
+ * @param read - what steps 1 to 6 found: the Secrets (their `created` go into the children's
+ *   one Created Event), the status as read, the time of this reconcile.
+ */
+async function converge(ctx: ReconcileContext, obj: KubeObject, defaulted: DefaultedDiscourse, read: { secrets: ReadySecrets; status: DiscourseStatus | undefined; now: string }): Promise<ReconcileOutcome> {
+  const { secrets, status, now } = read;
   const conflict = await hostnameConflict(ctx, obj);
   // built once, read by the plan (migration Job names) and the builders (ConfigMap, config hash)
   const observed: BuildOptions = { ...liveOptions(ctx, defaulted), env: envConfig(defaulted) };
@@ -81,7 +99,7 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
   const children = buildAll(defaulted, { ...observed, ...planOptions(plan) })
     .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))
     .map((c) => (conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
-  const result = await applyChildren(applyCtx, children);
+  const result = await applyChildren(applyCtx, children, secrets.created);
   const facts = statusFacts(ctx, defaulted, plan, result.error);
   const next = computeStatus(status, { ...facts, ...(secrets.credentialsMissing ? { credentialsMissing: secrets.credentialsMissing } : {}), ...(conflict ? { hostnameConflict: conflict } : {}) }, now);
   const failure = newFailure(status, next);

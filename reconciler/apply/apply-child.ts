@@ -59,7 +59,13 @@ function summary(kind: string, live: KubeObject, desired: KubeObject, hashChange
 }
 
 export interface ApplyOptions {
-  /** Only patch an object that exists (it may lack our labels, so it is read when not cached); never create it. */
+  /**
+   * Only patch an object that exists (it may lack our labels, so it is read when not cached); never create it.
+   * The first patch of such an object (it has no digest of ours yet: a claim the StatefulSet
+   * controller made, a Secret made without its adoption metadata) is an adoption: one log
+   * line `adopted KIND NAME`, no Event (it changes nothing a user set; later updates and
+   * corrections have their Events).
+   */
   adoptOnly?: boolean;
   /** Create when absent, never update (Jobs: their pod template is immutable). */
   createOnly?: boolean;
@@ -112,6 +118,7 @@ async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions)
 async function write(ctx: ApplyContext, p: PendingWrite, opts: ApplyOptions): Promise<ChildAction> {
   const { kind, name, live, desired, hash } = p;
   const hashChanged = live !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] !== hash;
+  const adopted = opts.adoptOnly === true && live !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === undefined;
   const what = live ? summary(kind, live, desired, hashChanged) : { action: "created" as const, line: "" };
   let stored: KubeObject;
   try {
@@ -122,7 +129,8 @@ async function write(ctx: ApplyContext, p: PendingWrite, opts: ApplyOptions): Pr
     throw err;
   }
   ctx.store.remember(stored);
-  await report(ctx, what, kind, name, opts.noCreatedEvent === true);
+  if (adopted) ctx.logger.info({ action: "adopted", kind, child: name }, `adopted ${kind} ${name}`);
+  else await report(ctx, what, kind, name, opts.noCreatedEvent === true);
   return { action: what.action, kind, name, live: stored };
 }
 

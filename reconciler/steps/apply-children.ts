@@ -13,9 +13,12 @@
  *    it runs "before web and sidekiq roll to a new version"; plan-migrations.ts
  *    keeps their old image until it succeeded).
  *
- * Every creation has its own log line, but the children a reconcile created get one
- * Event, `created ConfigMap f-env, PersistentVolumeClaim f-uploads, …` (reason Created,
- * in phase order): a new forum gets 1 Event instead of 14. Events are writes to the API
+ * Every creation has its own log line, but what a reconcile created gets one Event,
+ * `created Secret f-app-secrets (generated secret_key_base), ConfigMap f-env, …` (reason
+ * Created: the Secrets of steps/secrets.ts first, then the children in phase order;
+ * steps/created-event.ts): a new forum gets 1 Event instead of 15. An adoption (the first
+ * patch of a claim the StatefulSet controller made) has its log line and no Event
+ * (apply/apply-child.ts). Events are writes to the API
  * server like any other; at a fleet's first reconcile they were half of the requests
  * sent (docs/benchmarks.md), and client-go's own spam filter allows 25 Events per object
  * in a burst (tools/record/events_cache.go). Updates, corrections and deletions keep one
@@ -29,6 +32,7 @@
 import type { DesiredChild } from "../builders/index.js";
 import { applyChild, deleteChild, type ApplyContext, type ChildAction } from "../apply/apply-child.js";
 import { describeError, type KubeObject } from "../client/kube-client.js";
+import { recordCreated } from "./created-event.js";
 
 export interface ChildrenResult {
   actions: ChildAction[];
@@ -69,14 +73,12 @@ async function one(ctx: ApplyContext, child: DesiredChild, namespace: string): P
   return applyChild(ctx, desired, { adoptOnly: child.mode === "patchIfExists", createOnly: child.mode === "create", noCreatedEvent: true });
 }
 
-/** One Event for the children a reconcile created (see the file comment); none when it created none. */
-async function recordCreated(ctx: ApplyContext, actions: ChildAction[]): Promise<void> {
-  const created = actions.filter((a) => a.action === "created").map((a) => `${a.kind} ${a.name}`);
-  if (created.length > 0) await ctx.events.record(ctx.owner, "Normal", "Created", `created ${created.join(", ")}`);
-}
-
-/** Runs every child, phase after phase, the children of a phase concurrently; never throws. */
-export async function applyChildren(ctx: ApplyContext, children: DesiredChild[]): Promise<ChildrenResult> {
+/**
+ * Runs every child, phase after phase, the children of a phase concurrently; never throws.
+ * @param created - what the reconcile created before (its Secrets): named first in the one
+ *   Created Event, with the children created here (steps/created-event.ts); emptied.
+ */
+export async function applyChildren(ctx: ApplyContext, children: DesiredChild[], created: string[] = []): Promise<ChildrenResult> {
   const namespace = ctx.owner.metadata.namespace ?? "";
   const actions: ChildAction[] = [];
   const failures: string[] = [];
@@ -90,6 +92,7 @@ export async function applyChildren(ctx: ApplyContext, children: DesiredChild[])
     });
     actions.push(...done);
   }
-  await recordCreated(ctx, actions);
+  created.push(...actions.filter((a) => a.action === "created").map((a) => `${a.kind} ${a.name}`));
+  await recordCreated(ctx.events, ctx.owner, created);
   return { actions, ...(failures.length > 0 ? { error: failures.join("; ") } : {}) };
 }

@@ -32,6 +32,7 @@ import { childLabels, COMPONENTS } from "../builders/metadata.js";
 import { appSecretsName } from "../builders/names.js";
 import { statusCode, type KubeObject, type ObjectRef } from "../client/kube-client.js";
 import type { ReconcileContext } from "./context.js";
+import { recordCreated } from "./created-event.js";
 
 /** Whose a Secret is, by its labels alone. */
 export type SecretOwner = "absent" | "this-forum" | "another-forum" | "not-the-operators";
@@ -102,6 +103,11 @@ export type SecretsOutcome =
       adopt: Set<string>;
       /** The credentials Secret does not exist and was not generated. */
       credentialsMissing?: string;
+      /**
+       * What this call created, `Secret NAME (why)`, for the reconcile's one Created Event
+       * (steps/apply-children.ts); whoever records it empties the list.
+       */
+      created: string[];
     }
   | { ok: false; reason: "SecretOwnedByAnotherForum"; message: string };
 
@@ -110,15 +116,18 @@ async function read(ctx: ReconcileContext, ref: ObjectRef): Promise<KubeObject |
   return ctx.store.get("Secret", ref.namespace ?? "", ref.name) ?? (await ctx.client.get(ref)) ?? undefined;
 }
 
-/** Creates `secret` unless it exists. @returns what exists afterwards (ours, or whoever's won the race). */
-async function createUnlessExists(ctx: ReconcileContext, owner: KubeObject, secret: KubeObject, why: string): Promise<KubeObject | undefined> {
+/**
+ * Creates `secret` unless it exists; a creation is logged and added to `created` (its
+ * Event is the reconcile's one Created Event, steps/apply-children.ts).
+ * @returns what exists afterwards (ours, or whoever's won the race).
+ */
+async function createUnlessExists(ctx: ReconcileContext, secret: KubeObject, why: string, created: string[]): Promise<KubeObject | undefined> {
   const ref = { apiVersion: "v1", kind: "Secret", namespace: secret.metadata.namespace, name: secret.metadata.name };
   try {
     const stored = await ctx.client.create(secret);
     ctx.store.remember({ ...stored, apiVersion: "v1", kind: "Secret" });
-    const message = `created Secret ${ref.name} (${why})`;
-    ctx.logger.info({ action: "created", kind: "Secret", child: ref.name }, message);
-    await ctx.events.record(owner, "Normal", "Created", message);
+    ctx.logger.info({ action: "created", kind: "Secret", child: ref.name }, `created Secret ${ref.name} (${why})`);
+    created.push(`Secret ${ref.name} (${why})`);
     return stored;
   } catch (err) {
     if (statusCode(err) !== 409) throw new Error(`creating Secret ${ref.name} failed with HTTP ${statusCode(err) ?? "error"}`);
@@ -138,18 +147,20 @@ export async function ensureSecrets(ctx: ReconcileContext, owner: KubeObject, ob
     { name: appSecretsName(obj), make: () => newAppSecrets(obj), why: "generated secret_key_base" },
   ];
   const adopt = new Set<string>();
+  const created: string[] = [];
   let credentialsMissing: string | undefined;
   for (const w of wanted) {
     const ref = { apiVersion: "v1", kind: "Secret", namespace, name: w.name };
     let live = await read(ctx, ref);
-    if (!live && w.make) live = await createUnlessExists(ctx, owner, w.make(), w.why);
+    if (!live && w.make) live = await createUnlessExists(ctx, w.make(), w.why, created);
     const whose = secretOwner(live, forum);
     if (whose === "another-forum") {
       const holder = live?.metadata.labels?.[LABEL_INSTANCE] ?? "";
+      await recordCreated(ctx.events, owner, created);
       return { ok: false, reason: "SecretOwnedByAnotherForum", message: `Secret ${w.name} belongs to the Discourse ${holder}: a forum never takes another forum's Secret; name a Secret of its own` };
     }
     if (whose === "this-forum") adopt.add(w.name);
     if (whose === "absent" && w.name === credentialsSecretName(obj)) credentialsMissing = w.name;
   }
-  return { ok: true, adopt, ...(credentialsMissing ? { credentialsMissing } : {}) };
+  return { ok: true, adopt, created, ...(credentialsMissing ? { credentialsMissing } : {}) };
 }

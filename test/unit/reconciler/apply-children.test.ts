@@ -26,7 +26,7 @@ interface Span {
   end: number;
 }
 
-function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans: Span[]; events: string[] } {
+function fakeContext(opts: { failOn?: string; existing?: KubeObject[] } = {}): { ctx: ApplyContext; spans: Span[]; events: string[]; logs: string[] } {
   const spans: Span[] = [];
   const events: string[] = [];
   let clock = 0;
@@ -40,7 +40,7 @@ function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans
       if (span.child === opts.failOn) throw new Error("HTTP 422: invalid");
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: "1" } };
     },
-    get: () => Promise.resolve(null),
+    get: (ref: { kind: string; name: string }) => Promise.resolve(opts.existing?.find((o) => o.kind === ref.kind && o.metadata.name === ref.name) ?? null),
   } as unknown as KubeClient;
   const sink = {
     create: (o: KubeObject) => {
@@ -50,11 +50,12 @@ function fakeContext(opts: { failOn?: string } = {}): { ctx: ApplyContext; spans
     },
     mergePatch: () => Promise.resolve({}),
   } as unknown as EventSink;
-  const logger = pino({ level: "silent" });
+  const logs: string[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(String((JSON.parse(line) as { msg: string }).msg)) });
   const forum = rootForum();
   const owner = forum as unknown as KubeObject;
   const store = { get: () => undefined, owned: () => [], withComponent: () => Promise.resolve([]), covers: () => true, verified: () => false, markVerified: () => undefined, remember: () => undefined };
-  return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans, events };
+  return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans, events, logs };
 }
 
 const names = (xs: { kind: string; name: string }[]) => xs.map((c) => `${c.kind} ${c.name}`);
@@ -133,6 +134,37 @@ describe("applyChildren", () => {
         "ApplyFailed: could not create ConfigMap root-forum-env",
       ].sort(),
     );
+  });
+
+  it("names what the reconcile created before (its Secrets) first in the same Event, and empties that list", async () => {
+    const { ctx, events } = fakeContext();
+    const before = ["Secret root-forum-app-secrets (generated secret_key_base)"];
+    await applyChildren(ctx, buildAll(rootForum(), PRE), before);
+    await ctx.events.shutdown(true);
+    expect(events).to.have.length(1);
+    expect(events[0]).to.match(/^Created: created Secret root-forum-app-secrets \(generated secret_key_base\), ConfigMap root-forum-env, /);
+    expect(before).to.deep.equal([]);
+  });
+
+  it("the first patch of a claim the StatefulSet controller made is an adoption: a log line, no Event; a later change has its Event", async () => {
+    const claim = (digest?: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data-root-forum-postgresql-0", namespace: "team-a", resourceVersion: "7", ...(digest ? { annotations: { "discourse.cern/applied-hash": digest } } : {}) },
+      spec: { resources: { requests: { storage: "1Gi" } } },
+    });
+    const onlyClaim = buildAll(rootForum(), PRE).filter((c) => c.name === "data-root-forum-postgresql-0");
+    const first = fakeContext({ existing: [claim()] });
+    await applyChildren(first.ctx, onlyClaim);
+    await first.ctx.events.shutdown(true);
+    expect(first.spans.map((s) => s.child)).to.deep.equal(["PersistentVolumeClaim data-root-forum-postgresql-0"]);
+    expect(first.logs).to.include("adopted PersistentVolumeClaim data-root-forum-postgresql-0");
+    expect(first.events).to.deep.equal([]);
+    const later = fakeContext({ existing: [claim("an-older-digest")] });
+    await applyChildren(later.ctx, onlyClaim);
+    await later.ctx.events.shutdown(true);
+    expect(later.events).to.have.length(1);
+    expect(later.events[0]).to.match(/^Updated: updated PersistentVolumeClaim data-root-forum-postgresql-0: /);
   });
 
   it("a failed child fails the result, the others (and later phases) are still written", async () => {

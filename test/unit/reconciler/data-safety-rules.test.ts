@@ -65,7 +65,7 @@ describe("newAppSecrets", () => {
     const later = newAppSecrets(deleted);
     expect(later.metadata.annotations).to.equal(undefined);
     expect(later.metadata.ownerReferences).to.equal(undefined);
-    expect(findDrift(buildAppSecretsAdoption(deleted) as unknown as KubeObject, later)).to.not.deep.equal([]);
+    expect(findDrift(buildAppSecretsAdoption(deleted), later)).to.not.deep.equal([]);
   });
 });
 
