@@ -3,12 +3,19 @@
  * Server-side dry-run creates (`POST …/discourses?dryRun=All`) of the ROOT
  * forum sample, one after the other, with both webhook configurations
  * registered and with them deleted; the same number of requests in each
- * mode, in rounds ordered A B B A A B … (each mode first in half the pairs) so
- * drifting machine load hits both alike. Figures pool every sample of a mode
+ * mode, in rounds whose order rotates (each mode first in a third of the rounds) so
+ * drifting machine load hits every mode alike. Figures pool every sample of a mode
  * (issue 13 asks for at least 1,000 per side); the detail keeps each round-pair's
  * added p50/p99 and `admission.added_p99_spread_ms` tells how far they spread.
  * Each round first waits until the apiserver's view of the configurations has
  * caught up (the webhook sees 2 requests per create when registered, none when not).
+ *
+ * A third mode, `noop`, registers the same two configurations at a webhook that
+ * parses the review and answers allowed (bench/webhook.ts startBaseline): what two
+ * webhook calls cost through this apiserver on this machine, whatever the webhook
+ * does. `admission.noop_added_*` is that cost, measured in the same rounds (the
+ * modes rotate: registered, unregistered, noop; then unregistered, noop, registered; …),
+ * and the operator's own share is added minus noop_added.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GROUP, PLURAL, VERSION } from "../src/api/constants.js";
@@ -20,6 +27,9 @@ import type { BenchWebhook } from "./webhook-server.js";
 export interface AdmissionFigures {
   "admission.added_p50_ms": number;
   "admission.added_p99_ms": number;
+  /** The same with a no-op webhook registered instead (see the file comment). */
+  "admission.noop_added_p50_ms": number;
+  "admission.noop_added_p99_ms": number;
   /** Largest minus smallest added p99 of the round pairs. */
   "admission.added_p99_spread_ms": number;
   "admission.samples_per_side": number;
@@ -28,24 +38,42 @@ export interface AdmissionFigures {
 export interface AdmissionDetail {
   registered: { p50_ms: number; p99_ms: number };
   unregistered: { p50_ms: number; p99_ms: number };
+  noop: { p50_ms: number; p99_ms: number };
   requestsPerMode: number;
   /** Per round pair: added p50 and p99 (registered minus unregistered), ms. */
   pairs: Array<{ added_p50_ms: number; added_p99_ms: number }>;
 }
 
-type Mode = "registered" | "unregistered";
+type Mode = "registered" | "unregistered" | "noop";
+const MODES: Mode[] = ["registered", "unregistered", "noop"];
+
+/** Requests each server gets per dry-run create in `mode`: [operator's webhook, no-op webhook]. */
+function expectedPerCreate(mode: Mode): [number, number] {
+  return mode === "registered" ? [2, 0] : mode === "noop" ? [0, 2] : [0, 0];
+}
+
+function counts(webhook: BenchWebhook): [number, number] {
+  return [webhook.requests(), webhook.noop.requests()];
+}
 
 async function waitForMode(mode: Mode, create: () => Promise<void>, webhook: BenchWebhook): Promise<void> {
   const deadline = Date.now() + 30_000;
+  const [ours, noop] = expectedPerCreate(mode);
   let consecutive = 0;
   while (consecutive < 3) {
     if (Date.now() > deadline) throw new Error(`the apiserver did not pick up the ${mode} webhooks in time`);
-    const before = webhook.requests();
+    const before = counts(webhook);
     await create();
-    const reached = webhook.requests() - before;
-    consecutive = (mode === "registered" ? reached === 2 : reached === 0) ? consecutive + 1 : 0;
+    const after = counts(webhook);
+    consecutive = after[0] - before[0] === ours && after[1] - before[1] === noop ? consecutive + 1 : 0;
     await sleep(50);
   }
+}
+
+async function enter(mode: Mode, webhook: BenchWebhook): Promise<void> {
+  if (mode === "registered") await webhook.register();
+  else if (mode === "noop") await webhook.noop.register();
+  else await webhook.unregister();
 }
 
 /**
@@ -56,25 +84,26 @@ export async function measureAdmission(cluster: BenchCluster, webhook: BenchWebh
   const body = forumObject("forum-dry-run", namespace);
   const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}?dryRun=All&fieldManager=bench`;
   const create = async (): Promise<void> => expectStatus(await cluster.api("POST", path, body), [201], "dry-run create");
-  const samples: Record<Mode, number[]> = { registered: [], unregistered: [] };
+  const samples: Record<Mode, number[]> = { registered: [], unregistered: [], noop: [] };
   const pairs: AdmissionDetail["pairs"] = [];
   for (let round = 0; round < opts.rounds; round++) {
-    const order: Mode[] = round % 2 === 0 ? ["registered", "unregistered"] : ["unregistered", "registered"];
-    const pair: Record<Mode, number[]> = { registered: [], unregistered: [] };
+    const order = MODES.map((_, i) => MODES[(round + i) % MODES.length] as Mode);
+    const pair: Record<Mode, number[]> = { registered: [], unregistered: [], noop: [] };
     for (const mode of order) {
-      if (mode === "registered") await webhook.register();
-      else await webhook.unregister();
+      await enter(mode, webhook);
       await waitForMode(mode, create, webhook);
-      const before = webhook.requests();
+      const before = counts(webhook);
       for (let i = 0; i < opts.perRound; i++) {
         const t0 = performance.now();
         await create();
         pair[mode].push(since(t0));
       }
       samples[mode].push(...pair[mode]);
-      const reached = webhook.requests() - before;
-      const expected = mode === "registered" ? 2 * opts.perRound : 0;
-      if (reached !== expected) throw new Error(`${mode} round: the webhook got ${reached} requests, expected ${expected}`);
+      const after = counts(webhook);
+      const [ours, noop] = expectedPerCreate(mode);
+      if (after[0] - before[0] !== ours * opts.perRound || after[1] - before[1] !== noop * opts.perRound) {
+        throw new Error(`${mode} round: the webhooks got ${after[0] - before[0]} and ${after[1] - before[1]} requests, expected ${ours * opts.perRound} and ${noop * opts.perRound}`);
+      }
     }
     const added = (p: number): number => percentile(pair.registered, p) - percentile(pair.unregistered, p);
     pairs.push({ added_p50_ms: added(50), added_p99_ms: added(99) });
@@ -85,13 +114,16 @@ export async function measureAdmission(cluster: BenchCluster, webhook: BenchWebh
   const stat = (m: Mode): { p50_ms: number; p99_ms: number } => ({ p50_ms: percentile(samples[m], 50), p99_ms: percentile(samples[m], 99) });
   const registered = stat("registered");
   const unregistered = stat("unregistered");
+  const noop = stat("noop");
   return {
     figures: {
       "admission.added_p50_ms": registered.p50_ms - unregistered.p50_ms,
       "admission.added_p99_ms": registered.p99_ms - unregistered.p99_ms,
+      "admission.noop_added_p50_ms": noop.p50_ms - unregistered.p50_ms,
+      "admission.noop_added_p99_ms": noop.p99_ms - unregistered.p99_ms,
       "admission.added_p99_spread_ms": Math.max(...pairs.map((p) => p.added_p99_ms)) - Math.min(...pairs.map((p) => p.added_p99_ms)),
       "admission.samples_per_side": samples.registered.length,
     },
-    detail: { registered, unregistered, requestsPerMode: samples.registered.length, pairs },
+    detail: { registered, unregistered, noop, requestsPerMode: samples.registered.length, pairs },
   };
 }

@@ -13,7 +13,9 @@ import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../s
 import { urlEndpoint } from "../webhooks/configurations/build-configurations.js";
 import { registerWebhooks } from "../webhooks/configurations/register-webhooks.js";
 import { runWebhook, type RunningWebhook } from "../webhooks/server/run-webhook.js";
+import type { AddressInfo } from "node:net";
 import { expectStatus, type BenchCluster } from "./cluster.js";
+import { startBaseline } from "./webhook.js";
 
 export interface BenchWebhook {
   running: RunningWebhook;
@@ -23,6 +25,12 @@ export interface BenchWebhook {
   register(): Promise<void>;
   /** Deletes both configurations. */
   unregister(): Promise<void>;
+  /**
+   * The same two configurations pointed at a no-op webhook in this process (bench/webhook.ts
+   * startBaseline: same certificate, parses the review, answers allowed without a patch):
+   * what any webhook costs through the apiserver, the baseline of admission.added_*.
+   */
+  noop: { register(): Promise<void>; requests(): number };
   close(): Promise<void>;
 }
 
@@ -46,6 +54,11 @@ export async function startBenchWebhook(cluster: BenchCluster, logPath: string):
   });
   let count = 0;
   running.server.server.on("request", () => count++);
+  const served = running.certificates();
+  const noop = await startBaseline({ cert: served.cert, key: served.key });
+  let noopCount = 0;
+  noop.on("request", () => noopCount++);
+  const noopPort = (noop.address() as AddressInfo).port;
   return {
     running,
     requests: () => count,
@@ -53,6 +66,14 @@ export async function startBenchWebhook(cluster: BenchCluster, logPath: string):
     unregister: async () => {
       for (const path of CONFIG_PATHS) expectStatus(await cluster.api("DELETE", path), [200, 404], `deleting ${path}`);
     },
-    close: () => running.close(),
+    noop: {
+      register: () => registerWebhooks(cluster.kc, urlEndpoint(noopPort), served.caBundle),
+      requests: () => noopCount,
+    },
+    close: async () => {
+      noop.closeAllConnections();
+      noop.close();
+      await running.close();
+    },
   };
 }

@@ -212,7 +212,8 @@ export class Informer {
     if (line.type === "BOOKMARK") return;
     const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
     if (line.type === "DELETED" || !this.keeps(full)) {
-      if (line.type !== "DELETED" && !this.cache.get(obj.metadata.namespace, obj.metadata.name)) return;
+      // Only whether it is held matters here: no inflate of a held copy.
+      if (line.type !== "DELETED" && !this.cache.has(objectKey(obj.metadata.namespace, obj.metadata.name))) return;
       this.cache.delete(obj.metadata.namespace, obj.metadata.name);
       this.emit("delete", full);
       return;

@@ -181,6 +181,11 @@ export class ObjectCache {
     return this.items.get(objectKey(namespace, name))?.verified === token;
   }
 
+  /** Whether an object is held under `key` (see objectKey), without inflating it. */
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
   /** The resourceVersion of the object held under `key` (see objectKey), without reading it. */
   resourceVersionOf(key: string): string | undefined {
     return this.items.get(key)?.resourceVersion;

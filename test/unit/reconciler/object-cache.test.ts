@@ -85,7 +85,9 @@ describe("ObjectCache (compact)", () => {
     expect(cache.set(configMap({}))).to.equal(undefined);
     expect(cache.set(configMap({ resourceVersion: "11" }))).to.deep.equal(configMap({}));
     expect(cache.resourceVersionOf("forums/f-env")).to.equal("11");
+    expect(cache.has("forums/f-env")).to.equal(true);
     expect(cache.delete("forums", "f-env")).to.deep.equal(configMap({ resourceVersion: "11" }));
+    expect(cache.has("forums/f-env")).to.equal(false);
     expect(cache.size).to.equal(0);
     expect(cache.delete("forums", "f-env")).to.equal(undefined);
   });
