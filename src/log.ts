@@ -4,8 +4,9 @@
  * Level from LOG_LEVEL (default info). Secret values are never passed to it;
  * as a second guard, fields named password, token, data or stringData are redacted.
  */
+import { createRequire } from "node:module";
 import { pino, type Logger, type LoggerOptions } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 
 export type { Logger };
 
@@ -19,5 +20,5 @@ const options: LoggerOptions = {
 
 /** Root logger; make children with `logger.child({ component: "reconciler" })`. */
 export const logger: Logger = usePretty
-  ? pino(options, pretty({ sync: true, colorize: process.stdout.isTTY === true, singleLine: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" }))
+  ? pino(options, (createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty)({ sync: true, colorize: process.stdout.isTTY === true, singleLine: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" }))
   : pino(options);

@@ -105,7 +105,7 @@ export class ApiTransport {
   async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
     const signal = this.deadlines.signal?.();
     if (signal?.aborted) throw new RequestAbortedError("GET", path);
-    const { agent, headers } = await this.access.prepare();
+    const { watchAgent: agent, headers } = await this.access.prepare();
     const controller = new AbortController();
 
     const u = url(this.access.server, path, { ...query, watch: "true" });

@@ -37,6 +37,16 @@ describe("loadClusterAccess", function () {
     expect((await access.prepare()).agent, "one keep-alive agent for every request").to.equal(agent);
   });
 
+  it("limits the requests' connections, and gives watches an agent of their own that never takes them", async () => {
+    const access = await loadClusterAccess(kubeconfig("agents.yaml", { server: "https://h:1" }, { token: "t" }));
+    const { agent, watchAgent } = await access.prepare();
+    expect(agent.maxSockets).to.equal(16);
+    expect(watchAgent).to.not.equal(agent);
+    expect(watchAgent.maxSockets).to.equal(Infinity);
+    expect((watchAgent as HttpsAgent).options).to.include({ keepAlive: true });
+    expect((await access.prepare()).watchAgent).to.equal(watchAgent);
+  });
+
   it("sends a bearer token, and honours insecure-skip-tls-verify and tls-server-name", async () => {
     const access = await loadClusterAccess(kubeconfig("token.yaml", { server: "https://h:1", "insecure-skip-tls-verify": true, "tls-server-name": "api.internal" }, { token: "t0k3n" }));
     const { agent, headers } = await access.prepare();
