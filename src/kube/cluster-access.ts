@@ -39,12 +39,15 @@ export interface ClusterAccess {
 }
 
 /**
- * Connections for requests per API server (Node's default keeps 256 idle ones), as many as
- * the reconciler's default workers; watches have an agent of their own, so they never take
- * these. Each TLS connection opened costs the process ~0.2 MiB of malloc'd memory that glibc
- * keeps after it closes (64, shared with the watches, cost the reconciler 4–6 MiB of RSS at 200 forums).
+ * Connections for requests per API server (Node's default keeps 256 idle ones); watches have
+ * an agent of their own, so they never take these. Each TLS connection opened costs the
+ * process ~0.2 MiB of malloc'd memory that glibc keeps after it closes, and a convergence
+ * needs many requests in flight (16 workers, a phase's children written at once). At 200
+ * forums on 2 cores (docs/benchmarks.md, fourth session): 16 connections converged in 52 s
+ * against a floor of 19 s; 32 in 27–30 s against 18–22 s, at 97.5–97.8 MiB; 64 in 30 s
+ * against 21 s, at 107 MiB.
  */
-const REQUEST_SOCKETS = 16;
+const REQUEST_SOCKETS = 32;
 /** A token file is re-read when older than this (bound service account tokens rotate), in milliseconds. */
 const TOKEN_MAX_AGE_MS = 60_000;
 const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";

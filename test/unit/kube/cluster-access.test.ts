@@ -40,7 +40,7 @@ describe("loadClusterAccess", function () {
   it("limits the requests' connections, and gives watches an agent of their own that never takes them", async () => {
     const access = await loadClusterAccess(kubeconfig("agents.yaml", { server: "https://h:1" }, { token: "t" }));
     const { agent, watchAgent } = await access.prepare();
-    expect(agent.maxSockets).to.equal(16);
+    expect(agent.maxSockets).to.equal(32);
     expect(watchAgent).to.not.equal(agent);
     expect(watchAgent.maxSockets).to.equal(Infinity);
     expect((watchAgent as HttpsAgent).options).to.include({ keepAlive: true });
