@@ -28,10 +28,16 @@ async function waitStill(op: OperatorProcess, metric: string, quietMs: number, d
   return last;
 }
 
-/** @throws Error when no full resync happens within two periods (plus a minute). */
-export async function measureIdle(op: OperatorProcess, opts: { instances: number; resyncPeriodS: number; quietMs: number }): Promise<{ figures: IdleFigures; reconciles: number }> {
-  const deadline = Date.now() + 2 * opts.resyncPeriodS * 1000 + 60_000;
-  const w0 = await waitStill(op, WRITES, opts.quietMs, deadline);
+/**
+ * @param settleMs - how long the writes may take to come to rest first: the operator still
+ *   adopts the claims kube-controller-manager makes for a large fleet's StatefulSets.
+ * @throws Error when the writes do not rest within `settleMs` (at least two periods plus a
+ *   minute), or no full resync happens within two periods (plus a minute) after.
+ */
+export async function measureIdle(op: OperatorProcess, opts: { instances: number; resyncPeriodS: number; quietMs: number; settleMs?: number }): Promise<{ figures: IdleFigures; reconciles: number }> {
+  const window = 2 * opts.resyncPeriodS * 1000 + 60_000;
+  const w0 = await waitStill(op, WRITES, opts.quietMs, Date.now() + Math.max(window, opts.settleMs ?? 0));
+  const deadline = Date.now() + window;
   const r0 = await op.counter(RECONCILES);
   while ((await op.counter(RECONCILES)) < r0 + opts.instances) {
     if (Date.now() > deadline) throw new Error("no full resync happened in time");

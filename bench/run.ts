@@ -48,6 +48,15 @@ function convergeTimeoutMs(instances: number): number {
   return Math.max(10 * 60_000, instances * 600);
 }
 
+/**
+ * The longest wait for kube-controller-manager to finish a fleet's Pods and claims: 300 ms
+ * per forum, at least 3 minutes (at its default 20 requests/s, 2,000 forums' StatefulSets
+ * need 8,000 creates of claims and Pods, and the operator adopts each claim).
+ */
+function settleMs(instances: number): number {
+  return Math.max(180_000, instances * 300);
+}
+
 const t00 = performance.now();
 function step(text: string): void {
   console.log(`[bench ${round((performance.now() - t00) / 1000, 1)}s] ${text}`);
@@ -69,14 +78,14 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
   const converge = await measureConverge(cluster, ns, forums, keys, convergeTimeoutMs(instances));
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
-  detail.podsAfterConverge = await settle(cluster, ns, 6000, Math.max(180_000, instances * 150));
+  detail.podsAfterConverge = await settle(cluster, ns, 6000, settleMs(instances));
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
   await r.watcher.waitForAll(keys, convergeTimeoutMs(instances));
   step(`drift: ${driftTrials} trials`);
   const drift = await measureDrift(cluster, r.watcher, ns, { instances, trials: driftTrials, timeoutMs: 30_000 });
   detail.driftSamplesMs = drift.samples.map((s) => round(s, 1));
   step(`idle: waiting for one full resync (period ${RESYNC_PERIOD_S} s)`);
-  const idle = await measureIdle(r.operator, { instances, resyncPeriodS: RESYNC_PERIOD_S, quietMs: 3000 });
+  const idle = await measureIdle(r.operator, { instances, resyncPeriodS: RESYNC_PERIOD_S, quietMs: 3000, settleMs: settleMs(instances) });
   detail.idleReconciles = idle.reconciles;
   const memory = await measureMemory(r.operator, instances, emptyRss);
   // Where the resident memory is: V8's heap (used, and reserved), and memory outside it (buffers, TLS).
