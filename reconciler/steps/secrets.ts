@@ -26,8 +26,8 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "../../src/api/cons
 import type { DefaultedDiscourse } from "../../src/api/types.js";
 import { buildCredentialsSecret } from "../../webhooks/credentials/build-credentials-secret.js";
 import { generatePassword } from "../../webhooks/credentials/generate-password.js";
-import { managedDatabaseHost, type CredentialsPlan } from "../../webhooks/credentials/plan-credentials.js";
-import { buildAppSecretsAdoption, buildCredentialsSecretAdoption, creationMetadata, credentialsSecretName } from "../builders/credentials-secret.js";
+import { planFromDefaulted } from "../../webhooks/credentials/plan-credentials.js";
+import { buildAppSecretsAdoption, creationMetadata, credentialsSecretName } from "../builders/credentials-secret.js";
 import { childLabels, COMPONENTS } from "../builders/metadata.js";
 import { appSecretsName } from "../builders/names.js";
 import { statusCode, type KubeObject, type ObjectRef } from "../client/kube-client.js";
@@ -57,30 +57,16 @@ export function mayGenerateCredentials(obj: DefaultedDiscourse): boolean {
   return !db.host || Boolean(db.adminSecret);
 }
 
-/** The values of the credentials Secret but the password, as the webhook computes them. */
-export function credentialsPlan(obj: DefaultedDiscourse): CredentialsPlan {
-  const db = obj.spec.database;
-  const instance = obj.metadata.name ?? "";
-  return {
-    namespace: obj.metadata.namespace ?? "",
-    instance,
-    secretName: credentialsSecretName(obj),
-    username: db.user,
-    host: db.host ? db.host : managedDatabaseHost(instance),
-    port: db.port,
-    dbname: db.name,
-    sslMode: db.sslMode,
-  };
-}
 
 /**
- * A new credentials Secret with a fresh password (the webhook's builder, so both paths
- * agree), created with its adoption's labels and digest when that is safe
+ * A new credentials Secret with a fresh password (the webhook's plan and builder, so both
+ * paths agree), created with its adoption's labels and digest when that is safe
  * (creationMetadata: under `deletionPolicy: Retain`), so the adoption that follows
  * finds nothing to write; under Delete the adoption applies its metadata next.
  */
 function newCredentialsSecret(obj: DefaultedDiscourse): KubeObject {
-  const plan = { ...credentialsPlan(obj), creation: creationMetadata(buildCredentialsSecretAdoption(obj)) };
+  const plan = planFromDefaulted(obj, obj.metadata.namespace ?? "");
+  if (!plan) throw new Error(`cannot generate the credentials Secret of ${obj.metadata.name ?? ""}: spec.database lacks a field it needs`);
   return buildCredentialsSecret(plan, generatePassword()) as unknown as KubeObject;
 }
 
