@@ -181,7 +181,7 @@ export class Informer {
     for (const key of this.cache.keys()) {
       if (seen.has(key)) continue;
       const { namespace, name } = splitKey(key);
-      const old = this.cache.delete(namespace, name);
+      const old = this.cache.delete(namespace, name, rv || undefined);
       if (old) this.emit("delete", old);
     }
     this.resourceVersion = rv;
@@ -214,7 +214,7 @@ export class Informer {
     if (line.type === "DELETED" || !this.keeps(full)) {
       // Only whether it is held matters here: no inflate of a held copy.
       if (line.type !== "DELETED" && !this.cache.has(objectKey(obj.metadata.namespace, obj.metadata.name))) return;
-      this.cache.delete(obj.metadata.namespace, obj.metadata.name);
+      this.cache.delete(obj.metadata.namespace, obj.metadata.name, obj.metadata.resourceVersion);
       this.emit("delete", full);
       return;
     }

@@ -27,6 +27,14 @@
  * event, a write's answer, a relist) starts a new entry with no mark, so a mark never
  * outlives the version it was made on. The reconciler then skips the inflate, the parse
  * and the compare of a child nobody changed (apply-child.ts).
+ *
+ * A deleted object leaves a tombstone (its key and the resourceVersion of the deletion,
+ * kept `TOMBSTONE_TTL_MS`): the answer to a write can arrive after the watch event of the
+ * deletion that followed it (the API server deletes a Discourse in the very update that
+ * removes its last finalizer; the garbage collector deletes a child the reconciler just
+ * patched), and `setIfNewer` must not put the deleted object back. Such a ghost was seen:
+ * a forum deleted with its finalizer removed stayed in the cache, and so kept holding its
+ * hostname against a newer forum, until the next relist.
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { KubeObject } from "../client/kube-client.js";
@@ -73,6 +81,12 @@ export function newer(a: string | undefined, b: string | undefined): boolean {
   return BigInt(a) >= BigInt(b);
 }
 
+/** Whether resourceVersion `a` is after `b` (integers); false when either is absent or not an integer. */
+function strictlyNewer(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) > BigInt(b);
+}
+
 export interface ObjectCacheOptions {
   /** Hold objects deflated, inflated and parsed on every read (see the file comment). Defaults to false. */
   compact?: boolean;
@@ -97,10 +111,19 @@ interface Entry {
 /** zlib's compression level: 6, the default of gzip and of zlib itself. */
 const LEVEL = 6;
 
+/**
+ * How long a deleted object's tombstone refuses older copies (see the file comment), in
+ * milliseconds: far longer than a write's answer can trail the watch, short enough that a
+ * fleet's churn keeps few of them.
+ */
+export const TOMBSTONE_TTL_MS = 60_000;
+
 /** See the file comment. */
 export class ObjectCache {
   private readonly items = new Map<string, Entry>();
   private readonly index = new Map<string, Set<string>>();
+  /** Deleted keys: the resourceVersion of the deletion and when it was seen (insertion order is time order). */
+  private readonly tombstones = new Map<string, { resourceVersion: string | undefined; at: number }>();
 
   constructor(private readonly opts: ObjectCacheOptions = {}) {}
 
@@ -134,32 +157,64 @@ export class ObjectCache {
     return out;
   }
 
-  /** Stores `obj` (stripped, see `stripForCache`); returns the previous copy. */
+  /** Stores `obj` (stripped, see `stripForCache`), as the watch or a list saw it; returns the previous copy. */
   set(obj: KubeObject): KubeObject | undefined {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.items.get(key);
+    this.tombstones.delete(key);
     this.store(key, obj);
     return old && this.read(old);
   }
 
   /**
    * Stores `obj` (for instance the answer to a write) unless the cache already
-   * holds a newer resourceVersion of it (resourceVersions compared as integers,
-   * which holds for etcd-backed servers; otherwise the given object wins).
+   * holds a newer resourceVersion of it, or saw it deleted at a resourceVersion
+   * not older than `obj`'s (resourceVersions compared as integers, which holds for
+   * etcd-backed servers; otherwise the copy held wins over `obj`, and `obj` wins
+   * over a tombstone only once it expired).
    */
   setIfNewer(obj: KubeObject): void {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.items.get(key);
-    if (!old || newer(obj.metadata.resourceVersion, old.resourceVersion)) this.store(key, obj);
+    if (old) {
+      if (newer(obj.metadata.resourceVersion, old.resourceVersion)) this.store(key, obj);
+      return;
+    }
+    this.expireTombstones(Date.now());
+    const tomb = this.tombstones.get(key);
+    if (tomb && !strictlyNewer(obj.metadata.resourceVersion, tomb.resourceVersion)) return;
+    this.store(key, obj);
   }
 
-  delete(namespace: string | undefined, name: string): KubeObject | undefined {
+  /**
+   * Removes `namespace/name` and leaves a tombstone (see the file comment).
+   * @param resourceVersion - the resourceVersion of the deletion (the DELETED watch event's
+   *   object), or of the list that no longer had the object; absent: the copy held's.
+   * @returns the copy that was held, if any.
+   */
+  delete(namespace: string | undefined, name: string, resourceVersion?: string): KubeObject | undefined {
     const key = objectKey(namespace, name);
     const old = this.items.get(key);
+    const now = Date.now();
+    this.expireTombstones(now);
+    this.tombstones.delete(key);
+    this.tombstones.set(key, { resourceVersion: resourceVersion ?? old?.resourceVersion, at: now });
     if (!old) return undefined;
     this.unfile(key, old);
     this.items.delete(key);
     return this.read(old);
+  }
+
+  /** Tombstones held (see the file comment). */
+  get tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
+  private expireTombstones(now: number): void {
+    for (const [key, tomb] of this.tombstones) {
+      if (now - tomb.at < TOMBSTONE_TTL_MS) return;
+      this.tombstones.delete(key);
+    }
   }
 
   /** The keys (`namespace/name`) of every object held, as a copy. */

@@ -51,4 +51,21 @@ describe("Informer and the echo of an own write", () => {
     feed("MODIFIED", configMap("9", "1")); // the correction's echo
     expect(seen[1]).to.deep.equal({ event: "update", changed: false, rv: "9" });
   });
+
+  it("a write's answer that comes after the deletion's watch event does not bring the object back", () => {
+    // A Discourse whose last finalizer the reconciler removed: the API server deletes it in
+    // that very update, and the DELETED event can be handled before the patch's answer.
+    const inf = new Informer({ client: {} as KubeClient, apiVersion: "v1", kind: "ConfigMap", logger: pino({ level: "silent" }), cache: {} });
+    const seen: string[] = [];
+    inf.on((event) => seen.push(event));
+    const feed = (type: string, object: KubeObject): void => (inf as unknown as { handleLine(l: { type: string; object: KubeObject }): void }).handleLine({ type, object });
+
+    feed("ADDED", configMap("10", "1"));
+    feed("DELETED", configMap("11", "1"));
+    inf.cache.setIfNewer(configMap("11", "1")); // the finalizer patch's answer, late
+    expect(inf.cache.get("forums", "f-env")).to.equal(undefined);
+    expect(seen).to.deep.equal(["add", "delete"]);
+    feed("ADDED", configMap("12", "new")); // created again under the same name
+    expect(inf.cache.get("forums", "f-env")).to.deep.include({ data: { a: "new" } });
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
-import { LAST_APPLIED_ANNOTATION, ObjectCache, stripForCache } from "../../../reconciler/informer/object-cache.js";
+import { LAST_APPLIED_ANNOTATION, ObjectCache, stripForCache, TOMBSTONE_TTL_MS } from "../../../reconciler/informer/object-cache.js";
 import { childCacheDictionary } from "../../../reconciler/informer/cache-dictionary.js";
 import { buildAll } from "../../../reconciler/builders/index.js";
 import { marketplace } from "../builders/fixtures.js";
@@ -99,6 +99,50 @@ describe("ObjectCache (compact)", () => {
     expect(cache.resourceVersionOf("forums/f-env")).to.equal("20");
     cache.setIfNewer(configMap({ resourceVersion: "21" }));
     expect(cache.resourceVersionOf("forums/f-env")).to.equal("21");
+  });
+
+  it("setIfNewer never puts back an object deleted at its resourceVersion or later; a newer one (re-created) is stored", () => {
+    const cache = new ObjectCache({ compact: true });
+    cache.set(configMap({ resourceVersion: "20" }));
+    cache.delete("forums", "f-env", "22"); // the DELETED event
+    cache.setIfNewer(configMap({ resourceVersion: "21" })); // a write's answer that trailed it
+    expect(cache.has("forums/f-env"), "an older answer").to.equal(false);
+    cache.setIfNewer(configMap({ resourceVersion: "22" })); // the update that removed the last finalizer and deleted
+    expect(cache.has("forums/f-env"), "the deletion's own version").to.equal(false);
+    cache.setIfNewer(configMap({ resourceVersion: "23" }));
+    expect(cache.resourceVersionOf("forums/f-env"), "created again after the deletion").to.equal("23");
+  });
+
+  it("without the deletion's resourceVersion, the tombstone holds the last copy's; set (the watch) always stores", () => {
+    const cache = new ObjectCache();
+    cache.set(configMap({ resourceVersion: "30" }));
+    cache.delete("forums", "f-env");
+    cache.setIfNewer(configMap({ resourceVersion: "30" }));
+    expect(cache.has("forums/f-env")).to.equal(false);
+    cache.set(configMap({ resourceVersion: "5" }));
+    expect(cache.resourceVersionOf("forums/f-env"), "the watch is never second-guessed").to.equal("5");
+    expect(cache.tombstoneCount).to.equal(0);
+  });
+
+  it("a tombstone expires after TOMBSTONE_TTL_MS", () => {
+    const realNow = Date.now;
+    let now = 1_000_000;
+    Date.now = () => now;
+    try {
+      const cache = new ObjectCache();
+      cache.delete("forums", "f-env", "40");
+      cache.delete("forums", "other", "41");
+      expect(cache.tombstoneCount).to.equal(2);
+      now += TOMBSTONE_TTL_MS - 1;
+      cache.setIfNewer(configMap({ resourceVersion: "39" }));
+      expect(cache.has("forums/f-env"), "still refused just before it expires").to.equal(false);
+      now += 1;
+      cache.setIfNewer(configMap({ resourceVersion: "39" }));
+      expect(cache.has("forums/f-env"), "stored once it expired").to.equal(true);
+      expect(cache.tombstoneCount).to.equal(0);
+    } finally {
+      Date.now = realNow;
+    }
   });
 });
 
