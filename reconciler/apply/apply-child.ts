@@ -38,6 +38,19 @@ function matches(desired: KubeObject, hash: string, live: KubeObject): boolean {
   return live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && findDrift(desired, live).length === 0;
 }
 
+/**
+ * True when an object never applied by us (no digest) already has everything `desired`
+ * sets: a claim the StatefulSet controller made from our volumeClaimTemplate carries its
+ * labels and size (builders/backend-statefulset.ts). Applying would only add the digest,
+ * which records what to remove on a later apply, and nothing of ours is there to remove
+ * (client.apply forces, so no other manager's ownership stands in the way of a later
+ * resize). A fleet's every new forum saved two writes, and its claims, made late by
+ * kube-controller-manager, no longer wrote during an idle resync (docs/benchmarks.md).
+ */
+function needsNoAdoption(desired: KubeObject, live: KubeObject): boolean {
+  return live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === undefined && findDrift(desired, live).length === 0;
+}
+
 /** The cached live object; read from the API when no informer covers the kind, or `read` is set (it may lack our labels). */
 async function liveObject(ctx: ApplyContext, ref: ObjectRef, read = false): Promise<KubeObject | undefined> {
   const namespace = ref.namespace ?? "";
@@ -61,10 +74,11 @@ function summary(kind: string, live: KubeObject, desired: KubeObject, hashChange
 export interface ApplyOptions {
   /**
    * Only patch an object that exists (it may lack our labels, so it is read when not cached); never create it.
-   * The first patch of such an object (it has no digest of ours yet: a claim the StatefulSet
-   * controller made, a Secret made without its adoption metadata) is an adoption: one log
-   * line `adopted KIND NAME`, no Event (it changes nothing a user set; later updates and
-   * corrections have their Events).
+   * Such an object without a digest of ours that already has what the desired object sets
+   * (a claim the StatefulSet controller made from our template) is left as it is. Otherwise
+   * the first patch of it (a claim to resize, a Secret made without its adoption metadata)
+   * is an adoption: one log line `adopted KIND NAME`, no Event (it changes nothing a user
+   * set; later updates and corrections have their Events).
    */
   adoptOnly?: boolean;
   /** Create when absent, never update (Jobs: their pod template is immutable). */
@@ -107,7 +121,7 @@ async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions)
   if (!live && opts.adoptOnly) return { action: "missing", kind, name };
   if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
   const hash = desired === wanted && token !== undefined ? token : appliedHash(desired);
-  if (live && matches(desired, hash, live)) {
+  if (live && (matches(desired, hash, live) || (opts.adoptOnly === true && needsNoAdoption(desired, live)))) {
     if (token !== undefined) ctx.store.markVerified(live, token);
     return { action: "unchanged", kind, name, live };
   }

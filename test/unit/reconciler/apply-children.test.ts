@@ -167,6 +167,33 @@ describe("applyChildren", () => {
     expect(later.events[0]).to.match(/^Updated: updated PersistentVolumeClaim data-root-forum-postgresql-0: /);
   });
 
+  it("a claim the StatefulSet controller made from our template (our labels, the size wanted) is not written at all", async () => {
+    const onlyClaim = buildAll(rootForum(), PRE).filter((c) => c.name === "data-root-forum-postgresql-0");
+    const desired = onlyClaim[0]!.object as KubeObject;
+    const fromTemplate: KubeObject = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: desired.metadata.name, namespace: desired.metadata.namespace, resourceVersion: "7", labels: { ...desired.metadata.labels, "apps.kubernetes.io/pod-index": "0" } },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: (desired.spec as { resources: { requests: { storage: string } } }).resources.requests.storage } } },
+      status: { phase: "Bound" },
+    };
+    const { ctx, spans, logs, events } = fakeContext({ existing: [fromTemplate] });
+    const result = await applyChildren(ctx, onlyClaim);
+    await ctx.events.shutdown(true);
+    expect(result.actions.map((a) => `${a.action} ${a.kind} ${a.name}`)).to.deep.equal(["unchanged PersistentVolumeClaim data-root-forum-postgresql-0"]);
+    expect(spans, "no write").to.deep.equal([]);
+    expect(logs).to.deep.equal([]);
+    expect(events).to.deep.equal([]);
+    // a resize of the same claim is a write (an adoption: no digest of ours yet)
+    const grown = rootForum();
+    grown.spec.database.storage.size = "50Gi";
+    const bigger = buildAll(grown, PRE).filter((c) => c.name === "data-root-forum-postgresql-0");
+    const resize = fakeContext({ existing: [fromTemplate] });
+    await applyChildren(resize.ctx, bigger);
+    expect(resize.spans.map((s) => s.child)).to.deep.equal(["PersistentVolumeClaim data-root-forum-postgresql-0"]);
+    expect(resize.logs).to.include("adopted PersistentVolumeClaim data-root-forum-postgresql-0");
+  });
+
   it("a failed child fails the result, the others (and later phases) are still written", async () => {
     const { ctx, spans } = fakeContext({ failOn: "ConfigMap root-forum-env" });
     const result = await applyChildren(ctx, buildAll(rootForum(), PRE));
