@@ -51,6 +51,11 @@ function needsNoAdoption(desired: KubeObject, live: KubeObject): boolean {
   return live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === undefined && findDrift(desired, live).length === 0;
 }
 
+/** `matches`, or for `adoptOnly`, `needsNoAdoption`. */
+function upToDate(desired: KubeObject, hash: string, live: KubeObject, opts: ApplyOptions): boolean {
+  return matches(desired, hash, live) || (opts.adoptOnly === true && needsNoAdoption(desired, live));
+}
+
 /** The cached live object; read from the API when no informer covers the kind, or `read` is set (it may lack our labels). */
 async function liveObject(ctx: ApplyContext, ref: ObjectRef, read = false): Promise<KubeObject | undefined> {
   const namespace = ref.namespace ?? "";
@@ -121,7 +126,7 @@ async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions)
   if (!live && opts.adoptOnly) return { action: "missing", kind, name };
   if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
   const hash = desired === wanted && token !== undefined ? token : appliedHash(desired);
-  if (live && (matches(desired, hash, live) || (opts.adoptOnly === true && needsNoAdoption(desired, live)))) {
+  if (live && upToDate(desired, hash, live, opts)) {
     if (token !== undefined) ctx.store.markVerified(live, token);
     return { action: "unchanged", kind, name, live };
   }
