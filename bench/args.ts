@@ -5,7 +5,7 @@
  * `--duration S` seconds of each autocannon run (or BENCH_DURATION; default 10),
  * `--shards N` (or BENCH_SHARDS; default 1): with N > 1 the convergence is measured
  * again with N shard processes, `--admission-rounds N` (or BENCH_ADMISSION_ROUNDS;
- * default 10) round pairs of 100 dry-run creates per mode.
+ * default 12: each of the 4 modes first in 3) rounds of 100 dry-run creates per mode.
  * `--ready-instances N` forums of reconcile.ready_s (or BENCH_READY_INSTANCES; default 10).
  */
 export interface BenchArgs {
@@ -38,7 +38,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): BenchArgs {
     driftTrials: positive("--drift-trials", flag(argv, "--drift-trials") ?? env.BENCH_DRIFT_TRIALS, 50),
     durationS: positive("--duration", flag(argv, "--duration") ?? env.BENCH_DURATION, 10),
     shards: positive("--shards", flag(argv, "--shards") ?? env.BENCH_SHARDS, 1),
-    admissionRounds: positive("--admission-rounds", flag(argv, "--admission-rounds") ?? env.BENCH_ADMISSION_ROUNDS, 10),
+    admissionRounds: positive("--admission-rounds", flag(argv, "--admission-rounds") ?? env.BENCH_ADMISSION_ROUNDS, 12),
     readyInstances: positive("--ready-instances", flag(argv, "--ready-instances") ?? env.BENCH_READY_INSTANCES, 10),
   };
 }

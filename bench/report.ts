@@ -29,7 +29,7 @@ export const KEYS: (keyof Figures)[] = [
   "webhook.validate.rps", "webhook.validate.p50_ms", "webhook.validate.p99_ms",
   "webhook.mutate.rps", "webhook.mutate.p50_ms", "webhook.mutate.p99_ms",
   "webhook.baseline.rps", "webhook.ratio",
-  "admission.added_p50_ms", "admission.added_p99_ms", "admission.noop_added_p50_ms", "admission.noop_added_p99_ms", "admission.added_p99_spread_ms", "admission.samples_per_side",
+  "admission.added_p50_ms", "admission.added_p99_ms", "admission.noop_added_p50_ms", "admission.noop_added_p99_ms", "admission.patching_added_p50_ms", "admission.patching_added_p99_ms", "admission.added_p99_spread_ms", "admission.samples_per_side",
   "reconcile.instances", "reconcile.converge_s", "reconcile.floor_s", "reconcile.ratio",
   "reconcile.shards", "reconcile.sharded_converge_s", "reconcile.sharded_ratio",
   "reconcile.ready_instances", "reconcile.ready_s",

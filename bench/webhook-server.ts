@@ -16,6 +16,10 @@ import { runWebhook, type RunningWebhook } from "../webhooks/server/run-webhook.
 import type { AddressInfo } from "node:net";
 import { expectStatus, type BenchCluster } from "./cluster.js";
 import { startBaseline } from "./webhook.js";
+import { decodeAdmissionReview } from "../webhooks/admission/decode-review.js";
+import { processMutate } from "../webhooks/admission/process-mutate.js";
+import { ADMISSION_API_VERSION, ADMISSION_KIND } from "../webhooks/admission/types.js";
+import { emptyFacts } from "../webhooks/facts/types.js";
 
 export interface BenchWebhook {
   running: RunningWebhook;
@@ -31,6 +35,12 @@ export interface BenchWebhook {
    * what any webhook costs through the apiserver, the baseline of admission.added_*.
    */
   noop: { register(): Promise<void>; requests(): number };
+  /**
+   * A no-op like `noop` whose mutating path answers with the patch the operator's own
+   * processor makes for the object (computed once per object, outside the timing of later
+   * requests): what the apiserver spends applying the defaults, whatever server made them.
+   */
+  patching: { register(): Promise<void>; requests(): number };
   close(): Promise<void>;
 }
 
@@ -59,6 +69,13 @@ export async function startBenchWebhook(cluster: BenchCluster, logPath: string):
   let noopCount = 0;
   noop.on("request", () => noopCount++);
   const noopPort = (noop.address() as AddressInfo).port;
+  const patching = await startBaseline({ cert: served.cert, key: served.key }, (request) => {
+    const decoded = decodeAdmissionReview({ apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, request });
+    return "error" in decoded ? undefined : processMutate(decoded.request, emptyFacts()).patch;
+  });
+  let patchingCount = 0;
+  patching.on("request", () => patchingCount++);
+  const patchingPort = (patching.address() as AddressInfo).port;
   return {
     running,
     requests: () => count,
@@ -70,9 +87,15 @@ export async function startBenchWebhook(cluster: BenchCluster, logPath: string):
       register: () => registerWebhooks(cluster.kc, urlEndpoint(noopPort), served.caBundle),
       requests: () => noopCount,
     },
+    patching: {
+      register: () => registerWebhooks(cluster.kc, urlEndpoint(patchingPort), served.caBundle),
+      requests: () => patchingCount,
+    },
     close: async () => {
-      noop.closeAllConnections();
-      noop.close();
+      for (const server of [noop, patching]) {
+        server.closeAllConnections();
+        server.close();
+      }
       await running.close();
     },
   };

@@ -44,14 +44,28 @@ export function admissionReview(object: Discourse): string {
   return JSON.stringify(review);
 }
 
-/** The baseline: node:https, same certificate, reads and parses the body, answers allowed. */
-export async function startBaseline(tls: { cert: string; key: string }): Promise<Server> {
+/**
+ * The baseline: node:https, same certificate, reads and parses the body, answers allowed.
+ * @param patchFor - when given, a request to the mutating path is answered with the JSONPatch
+ *   (base64) it returns for the request (bench/admission.ts: the no-op that patches as the
+ *   operator does); it is called once per distinct object text, outside of later requests.
+ */
+export async function startBaseline(tls: { cert: string; key: string }, patchFor?: (request: unknown) => string | undefined): Promise<Server> {
+  const patches = new Map<string, string | undefined>();
+  const patchOf = (url: string | undefined, request: { object?: unknown } | undefined): string | undefined => {
+    if (!patchFor || !(url ?? "").startsWith(MUTATE_PATH)) return undefined;
+    const key = JSON.stringify(request?.object ?? null);
+    if (!patches.has(key)) patches.set(key, patchFor(request));
+    return patches.get(key);
+  };
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { request?: { uid?: string } };
-      const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request?.uid ?? "", allowed: true } });
+      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { request?: { uid?: string; object?: unknown } };
+      const patch = patchOf(req.url, review.request);
+      const response = { uid: review.request?.uid ?? "", allowed: true, ...(patch ? { patchType: "JSONPatch", patch } : {}) };
+      const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
     });
   });
