@@ -59,11 +59,19 @@ async function apiClient(kc: KubeConfig): Promise<{ api: ApiRequest; agent: Agen
 }
 
 /**
+ * kube-controller-manager's request rate in the benchmark's clusters (StartOptions.controllerManagerQps):
+ * at its default 20/s, the pods and claims of 2,000 forums kept it busy for more than 10 minutes
+ * after the convergence, reconciles of those forums' status never stopped, and the idle step
+ * (a resync of a fleet nobody changes) could not start.
+ */
+export const BENCH_CONTROLLER_MANAGER_QPS = 100;
+
+/**
  * Starts the control plane (ended with this process, even on a crash) and installs the CRD.
  * @param opts.workloads - run kube-scheduler and KWOK's nodes (see StartOptions.workloads).
  */
 export async function startBenchCluster(opts: { workloads: boolean }): Promise<BenchCluster> {
-  const plane = await startControlPlane({ owner: process.pid, workloads: opts.workloads });
+  const plane = await startControlPlane({ owner: process.pid, workloads: opts.workloads, controllerManagerQps: BENCH_CONTROLLER_MANAGER_QPS });
   const kc = new KubeConfig();
   kc.loadFromFile(plane.kubeconfigPath);
   await installCrd(kc);
