@@ -7,11 +7,13 @@
  * /metrics tells the write requests, reconciles and the work queue's depth.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { openSync, readFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../src/envtest/launcher.js";
+import { killGroupsNow, startReaper } from "../src/envtest/processes.js";
 import { REPO_ROOT } from "../src/envtest/binaries.js";
 import { shippedMallocArenaMax, shippedNodeOptions } from "./heap-flags.js";
 
@@ -103,13 +105,17 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   ];
   const log = openSync(opts.logPath, "w");
   const env = { ...process.env, LOG_FORMAT: "json", NODE_OPTIONS: shippedNodeOptions(), MALLOC_ARENA_MAX: shippedMallocArenaMax() };
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", log, log] });
+  // Its own process group, ended by a reaper when the benchmark dies however it dies (a
+  // `kill` of the benchmark alone left the operator running, reconciling a cluster that was gone).
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", log, log], detached: true });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid ?? 0;
+  const reaper = startReaper(process.pid, [pid], mkdtempSync(join(tmpdir(), "bench-operator-reaper-")));
   try {
     await waitReady(child, metricsPort, 60_000);
   } catch (err) {
     child.kill("SIGKILL");
+    killGroupsNow([reaper]);
     throw err;
   }
   return {
@@ -122,6 +128,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
+      killGroupsNow([reaper]);
     },
   };
 }
