@@ -35,7 +35,7 @@ async function staleServer(): Promise<Fixture> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const access = { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, prepare: () => Promise.resolve({ agent, headers: {} }) };
+  const access = { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, prepare: () => Promise.resolve({ agent, watchAgent: agent, headers: {} }) };
   return {
     server,
     transport: new ApiTransport(access),
