@@ -7,7 +7,7 @@
  * /metrics tells the write requests, reconciles and the work queue's depth.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -110,12 +110,19 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", log, log], detached: true });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const pid = child.pid ?? 0;
-  const reaper = startReaper(process.pid, [pid], mkdtempSync(join(tmpdir(), "bench-operator-reaper-")));
+  if (pid <= 0) throw new Error("could not start the operator process");
+  const reaperDir = mkdtempSync(join(tmpdir(), "bench-operator-reaper-"));
+  const reaper = startReaper(process.pid, [pid], reaperDir);
+  // killGroupsNow(0) would be kill(0): this very process group.
+  const endReaper = (): void => {
+    if (reaper > 0) killGroupsNow([reaper]);
+    rmSync(reaperDir, { recursive: true, force: true });
+  };
   try {
     await waitReady(child, metricsPort, 60_000);
   } catch (err) {
     child.kill("SIGKILL");
-    killGroupsNow([reaper]);
+    endReaper();
     throw err;
   }
   return {
@@ -128,7 +135,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
-      killGroupsNow([reaper]);
+      endReaper();
     },
   };
 }

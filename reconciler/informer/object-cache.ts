@@ -161,7 +161,10 @@ export class ObjectCache {
   set(obj: KubeObject): KubeObject | undefined {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.items.get(key);
-    this.tombstones.delete(key);
+    if (this.tombstones.size > 0) {
+      this.tombstones.delete(key);
+      this.expireTombstones(Date.now());
+    }
     this.store(key, obj);
     return old && this.read(old);
   }

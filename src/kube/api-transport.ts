@@ -56,7 +56,7 @@ function send(u: URL, opts: { method: string; agent: Agent; headers: Record<stri
  * A kept-alive connection the server had closed (its idle timeout) when this request was
  * sent on it: `socket hang up` (ECONNRESET) before any answer, on a reused socket. Node's
  * documentation names this race and its remedy (http `request.reusedSocket`: retry), and
- * Go's net/http retries such an idempotent request by itself. Seen in `npm run bench` at
+ * Go's net/http retries such a read by itself. Seen in `npm run bench` at
  * 2,000 forums: 13 reconciles of one resync failed so, and their status went Degraded and
  * back (26 writes of an idle fleet).
  */
@@ -75,13 +75,14 @@ class StaleConnectionError extends Error {
 const STALE_CONNECTION_ATTEMPTS = 8;
 
 /**
- * Whether a request may be sent again after a stale connection: reads (GET), deletions
- * (preconditioned; a second one answers 404) and server-side apply (the same apply twice
- * stores the same object). Not a create (POST) or a merge patch, whose second sending could
- * act twice or fail where the first one succeeded unseen.
+ * Whether a request may be sent again after a stale connection: reads (GET) only, as Go's
+ * transport re-sends only GET, HEAD, OPTIONS and TRACE once written. A reset can come after
+ * the server acted: a write sent again could act twice, or answer 404 or 409 where the first
+ * one succeeded unseen (a DELETE's caller would then skip its log line and Event), and a
+ * write sent again would also skip the leadership fence checked before the first sending.
  */
-export function retriesOnStaleConnection(method: string, contentType: string): boolean {
-  return method === "GET" || method === "DELETE" || (method === "PATCH" && contentType === "application/apply-patch+yaml");
+export function retriesOnStaleConnection(method: string): boolean {
+  return method === "GET";
 }
 
 /** See the file comment. */
@@ -89,7 +90,7 @@ export class ApiTransport {
   constructor(private readonly access: ClusterAccess, private readonly deadlines: DeadlineOptions = {}) {}
 
   /**
-   * One request; resolves with the parsed JSON answer. An idempotent request (see
+   * One request; resolves with the parsed JSON answer. A read (see
    * `retriesOnStaleConnection`) that meets a connection reset on a kept-alive connection
    * before any answer is sent again on another connection (at most
    * STALE_CONNECTION_ATTEMPTS times in all).
@@ -98,7 +99,7 @@ export class ApiTransport {
   async request(method: string, path: string, query: Query = {}, body?: unknown, contentType = "application/json"): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.requestOnce(method, path, query, body, contentType, attempt < STALE_CONNECTION_ATTEMPTS && retriesOnStaleConnection(method, contentType));
+        return await this.requestOnce(method, path, query, body, contentType, attempt < STALE_CONNECTION_ATTEMPTS && retriesOnStaleConnection(method));
       } catch (err) {
         if (!(err instanceof StaleConnectionError)) throw err;
       }
