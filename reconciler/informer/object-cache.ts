@@ -81,12 +81,6 @@ export function newer(a: string | undefined, b: string | undefined): boolean {
   return BigInt(a) >= BigInt(b);
 }
 
-/** Whether resourceVersion `a` is after `b` (integers); false when either is absent or not an integer. */
-function strictlyNewer(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return BigInt(a) > BigInt(b);
-}
-
 export interface ObjectCacheOptions {
   /** Hold objects deflated, inflated and parsed on every read (see the file comment). Defaults to false. */
   compact?: boolean;
@@ -185,7 +179,8 @@ export class ObjectCache {
     }
     this.expireTombstones(Date.now());
     const tomb = this.tombstones.get(key);
-    if (tomb && !strictlyNewer(obj.metadata.resourceVersion, tomb.resourceVersion)) return;
+    // refused unless strictly after the deletion (`newer` is true when either is not an integer)
+    if (tomb && newer(tomb.resourceVersion, obj.metadata.resourceVersion)) return;
     this.store(key, obj);
   }
 
