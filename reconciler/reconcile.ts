@@ -98,6 +98,9 @@ async function converge(ctx: ReconcileContext, obj: KubeObject, defaulted: Defau
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
   const children = buildAll(defaulted, { ...observed, ...planOptions(plan) })
     .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))
+    // Without the Route API no Route can exist: no GET (uncached, it has no informer) to find
+    // none to delete. A Route asked for is still applied, and its failure reported.
+    .filter((c) => c.kind !== "Route" || ctx.routeApiAvailable || c.object !== null)
     .map((c) => (conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
   const result = await applyChildren(applyCtx, children, secrets.created);
   const facts = statusFacts(ctx, defaulted, plan, result.error);

@@ -24,6 +24,11 @@ export interface WorkQueueOptions {
   onError?: (key: string, err: unknown, retryInMs: number) => void;
 }
 
+/** Resolves after the event loop's next check phase, so pending I/O callbacks run first (Node's setImmediate). */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** See the file comment. Create it, `start(handler)`, then `add(key, priority?)`. */
 export class WorkQueue {
   private readonly waiting: PriorityBuckets;
@@ -140,6 +145,11 @@ export class WorkQueue {
       this.dirtyWhileProcessing.delete(key);
       this.add(key, dirty);
     } else if (retryInMs !== null) this.addAfter(key, retryInMs, item.priority);
+    // Yield to the event loop's I/O phase before taking the next key. A handler that
+    // sends no request (a no-op reconcile served from the cache) resolves through
+    // microtasks only; without this turn a whole resync would run before a watch
+    // event, a drift at high priority, could even be read.
+    await yieldToIo();
     this.pump();
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import net from "node:net";
 import { DEFAULT_PRIORITY, LOW_PRIORITY, PriorityBuckets } from "../../../reconciler/queue/priority-buckets.js";
 import { WorkQueue } from "../../../reconciler/queue/work-queue.js";
 
@@ -93,6 +94,29 @@ describe("WorkQueue priorities", () => {
     q.add("r4"); // an event for a key the resync queued: promoted
     await sleep(60);
     expect(seen).to.deep.equal(["r0", "drift", "r4", "r1", "r2", "r3"]);
+  });
+
+  it("serves an event that arrives by I/O while a resync of handlers doing no I/O runs", async () => {
+    // The event arrives as a real socket's data, as a watch event does: it can be read only when
+    // the queue lets the event loop reach its I/O phase between keys.
+    const server = net.createServer((socket) => socket.end("drift"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as net.AddressInfo;
+    const q = new WorkQueue();
+    const seen: string[] = [];
+    const total = 20_000;
+    for (let i = 0; i < total; i++) q.add(`r${i}`, LOW_PRIORITY);
+    const arrived = new Promise<number>((resolve) => {
+      net.connect(port, "127.0.0.1").on("data", () => { resolve(seen.length); q.add("drift"); });
+    });
+    const done = new Promise<void>((resolve) => {
+      q.start((k) => { seen.push(k); if (seen.length === total + 1) resolve(); return Promise.resolve(); }); // a cache hit: no I/O
+    });
+    const arrivedAfter = await arrived;
+    await done;
+    server.close();
+    expect(arrivedAfter, "the socket's data was read only after the whole resync").to.be.below(total);
+    expect(seen.indexOf("drift"), "drift served next").to.equal(arrivedAfter);
   });
 
   it("a key added while processed runs again at the highest priority it was added with", async () => {
