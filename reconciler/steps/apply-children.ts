@@ -24,6 +24,9 @@
  * in a burst (tools/record/events_cache.go). Updates, corrections and deletions keep one
  * Event each: those are the ones a user reads `kubectl describe` for.
  *
+ * Services are the exception: they are written beside the phases, from the start of the
+ * first (see BESIDE_KINDS); in the results and the Created Event they keep their phase's place.
+ *
  * Within a phase the builders' order is kept for the results. A failure of one
  * child does not stop the others, nor the later phases (they may still
  * converge); the failures are returned together so the reconcile is retried
@@ -40,6 +43,15 @@ export interface ChildrenResult {
   error?: string;
 }
 
+/**
+ * Kinds written beside the phases: started with the first, awaited after the last, so they
+ * never hold a phase back. A Service selects pods by label and references nothing, so no
+ * child needs it first; and it is the slowest create (the apiserver allocates its ClusterIP
+ * first, an IPAddress object of networking.k8s.io, KEP-1880): as a member of phases 2 and 3
+ * it was the last write of each, and added 0.7–2 s to a new forum's first reconcile at
+ * 2,000 forums (docs/benchmarks.md, sixth session).
+ */
+const BESIDE_KINDS = new Set(["Service"]);
 /** Kinds of phase 1, whatever their name. */
 const CONFIG_KINDS = new Set(["Secret", "ConfigMap", "ServiceAccount", "RoleBinding", "PersistentVolumeClaim"]);
 /** Kinds of phase 2, whatever their name. */
@@ -74,23 +86,29 @@ async function one(ctx: ApplyContext, child: DesiredChild, namespace: string): P
 }
 
 /**
- * Runs every child, phase after phase, the children of a phase concurrently; never throws.
+ * Runs every child, phase after phase, the children of a phase concurrently, the Services
+ * beside them all; never throws.
  * @param created - what the reconcile created before (its Secrets): named first in the one
  *   Created Event, with the children created here (steps/created-event.ts); emptied.
  */
 export async function applyChildren(ctx: ApplyContext, children: DesiredChild[], created: string[] = []): Promise<ChildrenResult> {
   const namespace = ctx.owner.metadata.namespace ?? "";
+  const owner = ctx.owner.metadata.name;
+  const settled = new Map<DesiredChild, PromiseSettledResult<ChildAction>>();
+  const write = async (group: DesiredChild[]): Promise<void> => {
+    const results = await Promise.allSettled(group.map((child) => one(ctx, child, namespace)));
+    group.forEach((child, i) => settled.set(child, results[i] as PromiseSettledResult<ChildAction>));
+  };
+  const beside = write(children.filter((c) => BESIDE_KINDS.has(c.kind)));
+  for (const phase of phases(children.filter((c) => !BESIDE_KINDS.has(c.kind)), owner)) await write(phase);
+  await beside;
+  // Results in phase order, each phase in the builders' order, whenever each was written.
   const actions: ChildAction[] = [];
   const failures: string[] = [];
-  for (const phase of phases(children, ctx.owner.metadata.name)) {
-    const results = await Promise.allSettled(phase.map((child) => one(ctx, child, namespace)));
-    const done: ChildAction[] = [];
-    results.forEach((r, i) => {
-      const child = phase[i];
-      if (r.status === "fulfilled") done.push(r.value);
-      else if (child) failures.push(`${child.kind} ${child.name}: ${describeError(r.reason)}`);
-    });
-    actions.push(...done);
+  for (const child of phases(children, owner).flat()) {
+    const r = settled.get(child);
+    if (r?.status === "fulfilled") actions.push(r.value);
+    else if (r) failures.push(`${child.kind} ${child.name}: ${describeError(r.reason)}`);
   }
   created.push(...actions.filter((a) => a.action === "created").map((a) => `${a.kind} ${a.name}`));
   await recordCreated(ctx.events, ctx.owner, created);

@@ -1,6 +1,7 @@
 /**
  * applyChildren: phases in order (config and storage; backends and migrations;
- * workloads and the rest), the children of one phase written at the same time.
+ * workloads and the rest), the children of one phase written at the same time,
+ * the Services beside the phases.
  * The client is a fake whose apply takes a few ms and records when each write
  * starts and ends; the store is empty, so every child is created.
  */
@@ -26,7 +27,7 @@ interface Span {
   end: number;
 }
 
-function fakeContext(opts: { failOn?: string; existing?: KubeObject[] } = {}): { ctx: ApplyContext; spans: Span[]; events: string[]; logs: string[] } {
+function fakeContext(opts: { failOn?: string; existing?: KubeObject[]; serviceMs?: number } = {}): { ctx: ApplyContext; spans: Span[]; events: string[]; logs: string[] } {
   const spans: Span[] = [];
   const events: string[] = [];
   let clock = 0;
@@ -35,7 +36,7 @@ function fakeContext(opts: { failOn?: string; existing?: KubeObject[] } = {}): {
     apply: async (obj: KubeObject) => {
       const span = { child: `${obj.kind} ${obj.metadata.name}`, start: tick(), end: 0 };
       spans.push(span);
-      await sleep(5);
+      await sleep(obj.kind === "Service" ? (opts.serviceMs ?? 5) : 5);
       span.end = tick();
       if (span.child === opts.failOn) throw new Error("HTTP 422: invalid");
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: "1" } };
@@ -100,15 +101,16 @@ describe("applyChildren", () => {
     expect(phases(children, "x-redis").map(names)).to.deep.equal([["Service x-redis-redis"], ["Service x-redis-web", "Deployment x-redis"]]);
   });
 
-  it("writes the children of a phase concurrently, and a phase only after the previous one ended", async () => {
-    const { ctx, spans } = fakeContext();
+  it("writes the children of a phase concurrently, a phase only after the previous one ended, and the Services beside them from the start", async () => {
+    const { ctx, spans } = fakeContext({ serviceMs: 60 }); // a Service create is the slowest write
     const children = buildAll(rootForum(), PRE);
     const result = await applyChildren(ctx, children);
     const applied = children.filter((c) => c.object !== null && c.mode !== "patchIfExists");
     expect(result.error).to.equal(undefined);
     expect(names(result.actions), "one action per child, in the builders' order").to.deep.equal(names(children));
     expect(spans.map((s) => s.child).sort()).to.deep.equal(names(applied).sort());
-    const byPhase = phases(buildAll(rootForum(), PRE), "root-forum").map((p) => new Set(names(p)));
+    const isService = (child: string) => child.startsWith("Service ");
+    const byPhase = phases(buildAll(rootForum(), PRE), "root-forum").map((p) => new Set(names(p).filter((n) => !isService(n))));
     const spansOf = (i: number) => spans.filter((s) => byPhase[i]?.has(s.child));
     for (let i = 0; i < byPhase.length; i++) {
       const mine = spansOf(i);
@@ -119,6 +121,14 @@ describe("applyChildren", () => {
         const previousEnd = Math.max(...spansOf(i - 1).map((s) => s.end));
         expect(Math.min(...mine.map((s) => s.start)), `phase ${i + 1} starts after phase ${i} ended`).to.be.greaterThan(previousEnd);
       }
+    }
+    const services = spans.filter((s) => isService(s.child));
+    expect(services.map((s) => s.child).sort()).to.deep.equal(["Service root-forum-postgresql", "Service root-forum-redis", "Service root-forum-web"]);
+    const firstPhaseEnd = Math.min(...spansOf(0).map((s) => s.end));
+    const lastPhaseEnd = Math.max(...spansOf(byPhase.length - 1).map((s) => s.end));
+    for (const s of services) {
+      expect(s.start, `${s.child} starts with the first phase`).to.be.lessThan(firstPhaseEnd);
+      expect(s.end, `${s.child} holds no phase back`).to.be.greaterThan(lastPhaseEnd);
     }
   });
 
