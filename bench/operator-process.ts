@@ -41,7 +41,9 @@ export interface OperatorProcess {
 
 function fetchText(port: number, path: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path }, (res) => {
+    // A connection per request (no keep-alive): a reused socket that the operator's server closed as
+    // idle at that very moment ends in ECONNRESET; one such reset ended a 2,000-forum run.
+    get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));
