@@ -48,7 +48,7 @@ export interface ChildrenResult {
  * never hold a phase back. A Service selects pods by label and references nothing, so no
  * child needs it first; and it is the slowest create (the apiserver allocates its ClusterIP
  * first, an IPAddress object of networking.k8s.io, KEP-1880): as a member of phases 2 and 3
- * it was the last write of each, and added 0.7–2 s to a new forum's first reconcile at
+ * it was the last write of each, and added 0.5–2.2 s to a new forum's first reconcile at
  * 2,000 forums (docs/benchmarks.md, sixth session).
  */
 const BESIDE_KINDS = new Set(["Service"]);
