@@ -44,8 +44,13 @@ describe("reconciler: drift correction and zero-write resync", function () {
       return (d?.spec as { replicas?: number } | undefined)?.replicas === 3;
     }, 5_000);
     expect(Date.now() - t0).to.be.below(5_000);
-    const lines = r.messages().filter((m) => m.startsWith("corrected drift in Deployment root-forum-web"));
-    expect(lines).to.deep.equal(["corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"]);
+    // The log line follows the patch's answer, which can reach the reconciler after the test's
+    // own read saw the corrected Deployment: wait for it, then for the reconciles the
+    // correction's own watch events cause, which must not correct it again.
+    const corrections = () => r.messages().filter((m) => m.startsWith("corrected drift in Deployment root-forum-web"));
+    await waitFor("the correction's log line", () => corrections().length > 0, 5_000);
+    await settle(r, 1000);
+    expect(corrections()).to.deep.equal(["corrected drift in Deployment root-forum-web: spec.replicas 7 → 3"]);
     const events = await waitFor("DriftCorrected event", async () => {
       const out = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", "reason=DriftCorrected"])) as { items: { message: string; involvedObject: { kind: string; name: string }; source: { component: string } }[] };
       return out.items.length > 0 ? out.items : null;
