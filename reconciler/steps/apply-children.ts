@@ -99,13 +99,14 @@ export async function applyChildren(ctx: ApplyContext, children: DesiredChild[],
     const results = await Promise.allSettled(group.map((child) => one(ctx, child, namespace)));
     group.forEach((child, i) => settled.set(child, results[i] as PromiseSettledResult<ChildAction>));
   };
+  const ordered = phases(children, owner);
   const beside = write(children.filter((c) => BESIDE_KINDS.has(c.kind)));
-  for (const phase of phases(children.filter((c) => !BESIDE_KINDS.has(c.kind)), owner)) await write(phase);
+  for (const phase of ordered) await write(phase.filter((c) => !BESIDE_KINDS.has(c.kind)));
   await beside;
   // Results in phase order, each phase in the builders' order, whenever each was written.
   const actions: ChildAction[] = [];
   const failures: string[] = [];
-  for (const child of phases(children, owner).flat()) {
+  for (const child of ordered.flat()) {
     const r = settled.get(child);
     if (r?.status === "fulfilled") actions.push(r.value);
     else if (r) failures.push(`${child.kind} ${child.name}: ${describeError(r.reason)}`);
