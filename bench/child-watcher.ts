@@ -105,6 +105,11 @@ export class ChildWatcher {
     }, timeoutMs, () => `${key} not recreated`);
   }
 
+  /** Resolves when `key` no longer exists with `oldUid` (its DELETED event was seen, or it was replaced). */
+  waitForGone(key: string, oldUid: string, timeoutMs: number): Promise<number> {
+    return this.waitUntil(() => this.present.get(key) !== oldUid, timeoutMs, () => `${key} still exists`);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const a of this.aborts) a.abort();

@@ -15,6 +15,21 @@ import { childKey, forumName } from "./forums.js";
 import type { OperatorProcess } from "./operator-process.js";
 import { percentile } from "./stats.js";
 
+/**
+ * One trial's timeline, in milliseconds from just before its DELETE: the DELETE's answer,
+ * the benchmark's own watch seeing the object gone, and seeing it recreated. Tells a wait in
+ * the apiserver (the DELETED event itself late) from one in the operator (the event on time,
+ * the recreate late).
+ */
+export interface DriftTimeline {
+  child: string;
+  /** Wall-clock time of the DELETE (Date.now()), to find the trial in the operator's log. */
+  startedAt: number;
+  deleteAnsweredMs: number;
+  goneSeenMs: number;
+  recreatedMs: number;
+}
+
 export interface DriftDuringResyncFigures {
   "drift.during_resync_p50_ms": number;
   "drift.during_resync_p99_ms": number;
@@ -46,8 +61,9 @@ async function waitForQueuedResync(op: OperatorProcess, minQueued: number, deadl
 export async function measureDriftDuringResync(
   cluster: BenchCluster, watcher: ChildWatcher, op: OperatorProcess, namespace: string,
   opts: { instances: number; trials: number; timeoutMs: number; periodS: number },
-): Promise<{ figures: Partial<DriftDuringResyncFigures>; samples: number[]; queuedAtStart: number[]; skipped?: string }> {
+): Promise<{ figures: Partial<DriftDuringResyncFigures>; samples: number[]; queuedAtStart: number[]; timelines: DriftTimeline[]; skipped?: string }> {
   const samples: number[] = [];
+  const timelines: DriftTimeline[] = [];
   const queuedAtStart: number[] = [];
   const minQueued = Math.max(1, Math.floor(opts.instances / 10));
   const deadline = Date.now() + 6 * opts.periodS * 1000 + 60_000;
@@ -59,10 +75,16 @@ export async function measureDriftDuringResync(
     const key = childKey(kind, name);
     const uid = watcher.uid(key);
     if (!uid) throw new Error(`${key} does not exist before the trial`);
+    const startedAt = Date.now();
     const t0 = performance.now();
     const recreated = watcher.waitForRecreated(key, uid, opts.timeoutMs);
+    const gone = watcher.waitForGone(key, uid, opts.timeoutMs);
     expectStatus(await cluster.api("DELETE", `/api/v1/namespaces/${namespace}/${plural}/${name}`), [200], `deleting ${key}`);
-    return (await recreated) - t0;
+    const answered = performance.now();
+    const [goneAt, recreatedAt] = await Promise.all([gone, recreated]);
+    const ms = (t: number): number => Math.round((t - t0) * 10) / 10;
+    timelines.push({ child: key, startedAt, deleteAnsweredMs: ms(answered), goneSeenMs: ms(goneAt), recreatedMs: ms(recreatedAt) });
+    return recreatedAt - t0;
   };
   while (samples.length < opts.trials) {
     // the first window gives up sooner: none in 2 periods means the resyncs drain too fast to be seen
@@ -74,7 +96,7 @@ export async function measureDriftDuringResync(
     queuedAtStart.push(...batch.map(() => queued));
     samples.push(...(await Promise.all(batch.map(trial))));
   }
-  if (samples.length === 0) return { figures: {}, samples, queuedAtStart, skipped: `no resync with ${minQueued} keys queued was seen in ${2 * opts.periodS + 10} s: each drained faster than the queue metric is polled` };
+  if (samples.length === 0) return { figures: {}, samples, queuedAtStart, timelines, skipped: `no resync with ${minQueued} keys queued was seen in ${2 * opts.periodS + 10} s: each drained faster than the queue metric is polled` };
   const short = samples.length < opts.trials ? { skipped: `only ${samples.length} of ${opts.trials} trials found a resync with ${minQueued} keys queued in ${6 * opts.periodS + 60} s` } : {};
-  return { figures: { "drift.during_resync_p50_ms": percentile(samples, 50), "drift.during_resync_p99_ms": percentile(samples, 99) }, samples, queuedAtStart, ...short };
+  return { figures: { "drift.during_resync_p50_ms": percentile(samples, 50), "drift.during_resync_p99_ms": percentile(samples, 99) }, samples, queuedAtStart, timelines, ...short };
 }

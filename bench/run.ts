@@ -100,6 +100,7 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   const during = await measureDriftDuringResync(cluster, r.watcher, r.operator, ns, { instances, trials: driftTrials, timeoutMs: 30_000, periodS: RESYNC_PERIOD_S });
   detail.driftDuringResyncSamplesMs = during.samples.map((s) => round(s, 1));
   detail.driftDuringResyncQueuedAtStart = during.queuedAtStart;
+  detail.driftDuringResyncTimelines = during.timelines;
   if (during.skipped) {
     detail.driftDuringResyncSkipped = during.skipped;
     step(`drift during a resync: not measured (${during.skipped})`);
