@@ -23,6 +23,7 @@ import { createMetrics, type ReconcilerMetrics } from "./metrics.js";
 import { LOW_PRIORITY, type TakenKey } from "./queue/priority-buckets.js";
 import { WorkQueue } from "./queue/work-queue.js";
 import { reconcile, type ReconcileContext } from "./reconcile.js";
+import { SettledChildren } from "./steps/settled-children.js";
 import { ownsKey, shardLeaseName, type Shard } from "./shard/shard.js";
 import { hostnameIndexValue, hostnameIndexValues, hostnameOf } from "./steps/hostname-holder.js";
 import { removeOrphanSecrets } from "./steps/orphan-secrets.js";
@@ -109,6 +110,8 @@ class Controller {
   /** Informers and discovery: reads only, never fenced (followers keep their caches warm). */
   private readonly readClient: KubeClient;
   private readonly events: EventRecorder;
+  /** Forums whose children were all found as desired (steps/settled-children.ts). */
+  private readonly settled = new SettledChildren();
   private queue: WorkQueue | null = null;
   /** The previous term's shutdown: a new term starts workers only after it (no key runs twice at once). */
   private stopping: Promise<void> = Promise.resolve();
@@ -269,7 +272,7 @@ class Controller {
   }
 
   private context(log: Logger): ReconcileContext {
-    return { client: this.client, discourses: this.cache(KIND), backups: this.cache(BACKUP_KIND), store: this.store(), events: this.events, logger: log, routeApiAvailable: this.routeApi };
+    return { client: this.client, discourses: this.cache(KIND), backups: this.cache(BACKUP_KIND), store: this.store(), events: this.events, logger: log, routeApiAvailable: this.routeApi, settled: this.settled };
   }
 
   private cache(kind: string): Informer["cache"] {
@@ -291,6 +294,11 @@ class Controller {
         if (!owned) return [];
         const page = await this.readClient.list(owned.apiVersion, kind, { namespace: ns, labelSelector: `${OWNED_LABEL_SELECTOR},${LABEL_COMPONENT}=${component}` });
         return page.items;
+      },
+      resourceVersion: (kind, ns, name) => {
+        const cache = this.informers.get(kind)?.cache;
+        const key = objectKey(ns, name);
+        return cache?.has(key) ? (cache.resourceVersionOf(key) ?? "") : undefined;
       },
       covers: (kind) => this.informers.has(kind),
       verified: (kind, ns, name, token) => this.informers.get(kind)?.cache.verified(ns, name, token) ?? false,

@@ -16,15 +16,16 @@
  *    gets one Warning Event.
  */
 import type { DefaultedDiscourse, DiscourseStatus } from "../src/api/types.js";
-import type { ApplyContext } from "./apply/apply-child.js";
+import type { ApplyContext, ChildAction } from "./apply/apply-child.js";
+import type { ChildStore } from "./apply/child-store.js";
 import { buildAll, type BuildOptions, dbInitJobName, type DesiredChild, postgresqlName, redisName, sidekiqName, webName } from "./builders/index.js";
 import { restoreJobName } from "./builders/backup-names.js";
-import { envConfig } from "./builders/env-configmap.js";
+import { envConfig, type EnvConfig } from "./builders/env-configmap.js";
 import { jobState } from "./steps/job-state.js";
 import type { KubeObject } from "./client/kube-client.js";
 import { objectKey, splitKey } from "./informer/object-cache.js";
 import { computeStatus, invalidStatus, newFailure, pausedStatus, refusedStatus } from "./status/compute-status.js";
-import { applyChildren } from "./steps/apply-children.js";
+import { applyChildren, type ChildrenResult } from "./steps/apply-children.js";
 import { checkSpec } from "./steps/check-spec.js";
 import type { ReconcileContext } from "./steps/context.js";
 import { finalize } from "./steps/finalize.js";
@@ -49,6 +50,7 @@ export type ReconcileOutcome = "not-found" | "finalized" | "paused" | "invalid" 
 export async function reconcile(ctx: ReconcileContext, key: string): Promise<ReconcileOutcome> {
   const { namespace, name } = splitKey(key);
   const read = ctx.discourses.get(namespace, name);
+  if (!read || read.metadata.deletionTimestamp) ctx.settled?.forget(key);
   if (!read) return "not-found";
   if (read.metadata.deletionTimestamp) {
     await finalize(ctx, read);
@@ -90,20 +92,18 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
 async function converge(ctx: ReconcileContext, obj: KubeObject, defaulted: DefaultedDiscourse, read: { secrets: ReadySecrets; status: DiscourseStatus | undefined; now: string }): Promise<ReconcileOutcome> {
   const { secrets, status, now } = read;
   const conflict = await hostnameConflict(ctx, obj);
-  // built once, read by the plan (migration Job names) and the builders (ConfigMap, config hash)
-  const observed: BuildOptions = { ...liveOptions(ctx, defaulted), env: envConfig(defaulted) };
+  // The live children this reconcile reads, each inflated once (a forum's StatefulSets and
+  // Deployments are read by the builders' options, the plan and the status alike).
+  const reading: ReconcileContext = { ...ctx, store: readOnce(ctx.store) };
+  // env built at most once, read by the plan (migration Job names) and the builders (ConfigMap, config hash)
+  const observed = withEnv(liveOptions(reading, defaulted), defaulted);
   const gateFacts = backupGateFacts(ctx, defaulted);
-  const plan = planMigrations({ ...migrationFacts(ctx, defaulted, status, observed), backups: gateFacts });
+  const plan = planMigrations({ ...migrationFacts(reading, defaulted, status, observed), backups: gateFacts });
   await actOnBackupGates(ctx, obj, defaulted, plan, gateFacts);
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
-  const children = buildAll(defaulted, { ...observed, ...planOptions(plan) })
-    .filter((c) => c.kind !== "Secret" || secrets.adopt.has(c.name))
-    // Without the Route API no Route can exist: no GET (uncached, it has no informer) to find
-    // none to delete. A Route asked for is still applied, and its failure reported.
-    .filter((c) => c.kind !== "Route" || ctx.routeApiAvailable || c.object !== null)
-    .map((c) => (conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
-  const result = await applyChildren(applyCtx, children, secrets.created);
-  const facts = statusFacts(ctx, defaulted, plan, result.error);
+  const result = await settleChildren(ctx, applyCtx, { obj, defaulted, observed, plan, conflict, secrets });
+  // what the children's step wrote is read again (the cache holds the writes' answers)
+  const facts = statusFacts(result.actions.every(readOnly) ? reading : ctx, defaulted, plan, result.error);
   const next = computeStatus(status, { ...facts, ...(secrets.credentialsMissing ? { credentialsMissing: secrets.credentialsMissing } : {}), ...(conflict ? { hostnameConflict: conflict } : {}) }, now);
   const failure = newFailure(status, next);
   if (failure && (failure.reason === "MigrationFailed" || failure.reason === plan.blocked?.reason)) {
@@ -112,6 +112,85 @@ async function converge(ctx: ReconcileContext, obj: KubeObject, defaulted: Defau
   await writeStatus(ctx, obj, next);
   if (result.error) throw new Error(`could not reconcile every child: ${result.error}`);
   return plan.progress === "Complete" ? "reconciled" : "migrating";
+}
+
+/**
+ * `opts` with `env` (the env ConfigMap and its hash, builders/env-configmap.ts) built on its
+ * first read, once: a reconcile whose plan builds no migration Job and whose children are
+ * settled (steps/settled-children.ts) never needs it.
+ */
+function withEnv(opts: BuildOptions, obj: DefaultedDiscourse): BuildOptions {
+  let env: EnvConfig | undefined;
+  return Object.defineProperty({ ...opts }, "env", { enumerable: true, get: () => (env ??= envConfig(obj)) });
+}
+
+/** Whether `a` wrote nothing (the cache holds what it held before it). */
+function readOnly(a: ChildAction): boolean {
+  return a.action === "unchanged" || a.action === "absent" || a.action === "missing";
+}
+
+/** `store` whose `get` reads each object once, then answers from memory: for one reconcile's reads before its writes. */
+function readOnce(store: ChildStore): ChildStore {
+  const seen = new Map<string, KubeObject | undefined>();
+  return {
+    ...store,
+    get: (kind, namespace, name) => {
+      const key = `${kind}/${namespace}/${name}`;
+      if (seen.has(key)) return seen.get(key);
+      const obj = store.get(kind, namespace, name);
+      seen.set(key, obj);
+      return obj;
+    },
+  };
+}
+
+/** What steps 8 and 9 decided, from which the children are built. */
+interface ChildrenInputs {
+  obj: KubeObject;
+  defaulted: DefaultedDiscourse;
+  observed: BuildOptions;
+  plan: MigrationPlan;
+  conflict: string | undefined;
+  secrets: ReadySecrets;
+}
+
+/**
+ * Step 9: builds every child and applies or deletes it, unless the children of this very
+ * input were all found as desired last time and still are (steps/settled-children.ts): then
+ * nothing is built, hashed or read.
+ */
+async function settleChildren(ctx: ReconcileContext, applyCtx: ApplyContext, i: ChildrenInputs): Promise<ChildrenResult> {
+  const namespace = i.obj.metadata.namespace ?? "";
+  const forumKey = objectKey(namespace, i.obj.metadata.name);
+  // Secrets created by this reconcile go into the children's Created Event: the full path.
+  const inputs = ctx.settled && i.secrets.created.length === 0 ? childrenInputs(ctx, i) : undefined;
+  if (inputs !== undefined && ctx.settled?.unchanged(forumKey, inputs, ctx.store, namespace)) return { actions: [] };
+  const children = buildAll(i.defaulted, { ...i.observed, ...planOptions(i.plan) })
+    .filter((c) => c.kind !== "Secret" || i.secrets.adopt.has(c.name))
+    // Without the Route API no Route can exist: no GET (uncached, it has no informer) to find
+    // none to delete. A Route asked for is still applied, and its failure reported.
+    .filter((c) => c.kind !== "Route" || ctx.routeApiAvailable || c.object !== null)
+    .map((c) => (i.conflict && EXPOSURE_KINDS.has(c.kind) ? withoutObject(c) : c));
+  const result = await applyChildren(applyCtx, children, i.secrets.created);
+  if (inputs !== undefined) ctx.settled?.record(forumKey, inputs, result.actions, result.error !== undefined, ctx.store, namespace);
+  else ctx.settled?.forget(forumKey);
+  return result;
+}
+
+/**
+ * Everything the children depend on besides the builders' code, as one string: the
+ * Discourse's version (its spec, so the defaulted object and the env ConfigMap), the
+ * platform, the live claim template sizes, the plan's decisions (served code, the due
+ * migration Job by stage and name: the plan builds it from the same Discourse), the
+ * hostname conflict and the Secrets to adopt.
+ */
+function childrenInputs(ctx: ReconcileContext, i: ChildrenInputs): string {
+  const { observed, plan } = i;
+  return JSON.stringify([
+    i.obj.metadata.uid, i.obj.metadata.resourceVersion, ctx.routeApiAvailable, i.conflict !== undefined, [...i.secrets.adopt].sort(),
+    observed.openShift ?? null, observed.liveDatabaseClaimTemplateStorage ?? null, observed.liveRedisClaimTemplateStorage ?? null,
+    plan.served, plan.job?.stage ?? null, plan.job?.name ?? null, plan.staleJobs,
+  ]);
 }
 
 /** What the migration plan reads: live web, sidekiq, backends, db-init and Jobs, and status.version. */

@@ -31,6 +31,13 @@ export interface ChildAction {
   name: string;
   /** The live object after the step (undefined when absent or deleted, or unchanged since a verified read: not read again). */
   live?: KubeObject;
+  /**
+   * Unchanged: the digest of the desired object whose verified mark the cached version
+   * carries (steps/settled-children.ts checks it again on the next reconcile).
+   */
+  token?: string;
+  /** Unchanged: a create-only child that exists (its content is never compared). */
+  createOnly?: true;
 }
 
 /** Whether `live` was written from a desired object of digest `hash` and nobody changed a desired field since. */
@@ -120,15 +127,16 @@ async function decide(ctx: ApplyContext, wanted: KubeObject, opts: ApplyOptions)
   // The outcome depends only on `wanted` and the live version: when the cache still holds the
   // version found to match this very `wanted`, nothing is read or compared (object-cache.ts).
   const token = opts.createOnly ? undefined : appliedHash(wanted);
-  if (token !== undefined && ctx.store.verified(kind, namespace ?? "", name, token)) return { action: "unchanged", kind, name };
+  if (token !== undefined && ctx.store.verified(kind, namespace ?? "", name, token)) return { action: "unchanged", kind, name, token };
   const live = await liveObject(ctx, { apiVersion: wanted.apiVersion, kind, namespace, name }, opts.adoptOnly === true);
   const desired = holdUnboundClaimSize(wanted, live);
   if (!live && opts.adoptOnly) return { action: "missing", kind, name };
-  if (live && opts.createOnly) return { action: "unchanged", kind, name, live };
+  if (live && opts.createOnly) return { action: "unchanged", kind, name, live, createOnly: true };
   const hash = desired === wanted && token !== undefined ? token : appliedHash(desired);
   if (live && upToDate(desired, hash, live, opts)) {
-    if (token !== undefined) ctx.store.markVerified(live, token);
-    return { action: "unchanged", kind, name, live };
+    if (token === undefined) return { action: "unchanged", kind, name, live };
+    ctx.store.markVerified(live, token);
+    return { action: "unchanged", kind, name, live, token };
   }
   return { kind, name, desired, hash, live };
 }

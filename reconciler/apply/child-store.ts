@@ -21,6 +21,11 @@ export interface ChildStore {
    * holds only its own forums' children, listed from the API server.
    */
   withComponent(kind: string, namespace: string, component: string): Promise<KubeObject[]>;
+  /**
+   * The resourceVersion of the cached copy, without reading (inflating) it; undefined when
+   * the cache has none (or no informer covers the kind).
+   */
+  resourceVersion(kind: string, namespace: string, name: string): string | undefined;
   /** Whether an informer covers `kind` (if not, absence from the cache proves nothing). */
   covers(kind: string): boolean;
   /**

@@ -4,6 +4,7 @@ import type { ChildStore } from "../apply/child-store.js";
 import type { KubeClient } from "../client/kube-client.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ObjectCache } from "../informer/object-cache.js";
+import type { SettledChildren } from "./settled-children.js";
 
 export interface ReconcileContext {
   client: KubeClient;
@@ -17,4 +18,6 @@ export interface ReconcileContext {
   routeApiAvailable: boolean;
   /** Cache of DiscourseBackup objects (the backup gates read it; steps/backup-gates.ts). */
   backups?: ObjectCache;
+  /** The forums whose children were all found as desired (steps/settled-children.ts); absent: always build and compare. */
+  settled?: SettledChildren;
 }

@@ -22,6 +22,7 @@ function world(): { ctx: ApplyContext; cache: ObjectCache; reads: () => number; 
     get: (_kind, ns, name) => (reads++, cache.get(ns, name)),
     owned: () => [],
     withComponent: () => Promise.resolve([]),
+    resourceVersion: (_kind, ns, name) => cache.resourceVersionOf(`${ns}/${name}`),
     covers: () => true,
     verified: (_kind, ns, name, token) => cache.verified(ns, name, token),
     markVerified: (live, token) => cache.markVerified(live.metadata.namespace, live.metadata.name, live.metadata.resourceVersion, token),

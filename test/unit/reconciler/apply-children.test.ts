@@ -55,7 +55,7 @@ function fakeContext(opts: { failOn?: string; existing?: KubeObject[]; serviceMs
   const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(String((JSON.parse(line) as { msg: string }).msg)) });
   const forum = rootForum();
   const owner = forum as unknown as KubeObject;
-  const store = { get: () => undefined, owned: () => [], withComponent: () => Promise.resolve([]), covers: () => true, verified: () => false, markVerified: () => undefined, remember: () => undefined };
+  const store = { get: () => undefined, owned: () => [], withComponent: () => Promise.resolve([]), resourceVersion: () => undefined, covers: () => true, verified: () => false, markVerified: () => undefined, remember: () => undefined };
   return { ctx: { client, store, events: new EventRecorder(sink, logger), logger, owner }, spans, events, logs };
 }
 
