@@ -234,7 +234,9 @@ class Controller {
 
   /** Queues every Discourse at low priority: events that arrive meanwhile go first. */
   resyncNow(): void {
-    for (const d of this.informers.get(KIND)?.cache.list() ?? []) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name), LOW_PRIORITY);
+    const forums = this.informers.get(KIND)?.cache.list() ?? [];
+    this.log.debug({ forums: forums.length }, `resync: ${forums.length} forums queued`);
+    for (const d of forums) this.enqueue(objectKey(d.metadata.namespace, d.metadata.name), LOW_PRIORITY);
     if (this.queue) this.backups?.resync();
   }
 

@@ -211,6 +211,7 @@ export class Informer {
     this.backoff.forget("gone");
     if (line.type === "BOOKMARK") return;
     const full = stripForCache({ ...obj, apiVersion: this.opts.apiVersion, kind: this.opts.kind });
+    if (line.type === "DELETED") this.opts.logger.debug({ kind: this.opts.kind, namespace: obj.metadata.namespace, child: obj.metadata.name }, `watch: ${this.opts.kind} ${obj.metadata.name} deleted`);
     if (line.type === "DELETED" || !this.keeps(full)) {
       // Only whether it is held matters here: no inflate of a held copy.
       if (line.type !== "DELETED" && !this.cache.has(objectKey(obj.metadata.namespace, obj.metadata.name))) return;
