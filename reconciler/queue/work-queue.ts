@@ -40,6 +40,15 @@ export class WorkQueue {
   private readonly concurrency: number;
   private readonly inFlight = new Set<Promise<void>>();
   private handler: KeyHandler | null = null;
+  /**
+   * Workers between their key and their turn of the event loop (`run`): their slots count as
+   * taken. Otherwise the first worker back from its turn found every slot free (the others'
+   * keys done, their turns pending) and started `concurrency` keys, and so did each of the
+   * others: concurrency² keys per loop iteration, so a resync of no-op reconciles ran in two
+   * or three iterations and a drift's watch event waited for its end (docs/benchmarks.md,
+   * seventh session: 1.5–3 s at 2,000 forums).
+   */
+  private yielding = 0;
   private stopped = false;
 
   constructor(private readonly opts: WorkQueueOptions = {}) {
@@ -118,7 +127,7 @@ export class WorkQueue {
   }
 
   private pump(): void {
-    while (!this.stopped && this.handler && this.processing.size < this.concurrency) {
+    while (!this.stopped && this.handler && this.processing.size + this.yielding < this.concurrency) {
       const item = this.waiting.take();
       if (!item) return;
       this.processing.add(item.key);
@@ -139,6 +148,8 @@ export class WorkQueue {
       this.opts.onError?.(key, err, retryInMs);
     }
     this.processing.delete(key);
+    // This worker's slot stays taken through its turn below (see `yielding`).
+    this.yielding++;
     // A key added while it was processed runs again now (a newer event wins over the backoff).
     const dirty = this.dirtyWhileProcessing.get(key);
     if (dirty !== undefined) {
@@ -150,6 +161,7 @@ export class WorkQueue {
     // microtasks only; without this turn a whole resync would run before a watch
     // event, a drift at high priority, could even be read.
     await yieldToIo();
+    this.yielding--;
     this.pump();
   }
 }
