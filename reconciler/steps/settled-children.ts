@@ -69,11 +69,11 @@ export class SettledChildren {
    * @param actions - applyChildren's actions, one per child; `failed` true when any child failed.
    */
   record(forumKey: string, inputs: string, actions: ChildAction[], failed: boolean, store: ChildStore, namespace: string): void {
-    const children: Finding[] = [];
     if (failed) {
       this.byForum.delete(forumKey);
       return;
     }
+    const children: Finding[] = [];
     for (const a of actions) {
       const f = findingOf(a, store, namespace);
       if (!f) {
