@@ -3,11 +3,11 @@
  * memory is its own: compiled with tsconfig.build.json into .bench/dist and
  * started as `node .bench/dist/src/cli.js reconciler` (the tsx loader alone
  * adds about 110 MiB of RSS, which no deployment carries), with the V8 flags
- * the manifests give it (NODE_OPTIONS, bench/heap-flags.ts). Its Prometheus
+ * the manifests give it (NODE_OPTIONS and the command's flags, bench/heap-flags.ts). Its Prometheus
  * /metrics tells the write requests, reconciles and the work queue's depth.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../src/envtest/launcher.js";
 import { killGroupsNow, startReaper } from "../src/envtest/processes.js";
 import { REPO_ROOT } from "../src/envtest/binaries.js";
-import { shippedMallocArenaMax, shippedNodeOptions } from "./heap-flags.js";
+import { shippedMallocArenaMax, shippedNodeFlags, shippedNodeOptions } from "./heap-flags.js";
 
 export interface OperatorOptions {
   kubeconfigPath: string;
@@ -36,6 +36,8 @@ export interface OperatorProcess {
   counter(name: string, labels?: string): Promise<number>;
   /** VmRSS of the process, MiB. */
   rssMb(): number;
+  /** With BENCH_HEAP_SNAPSHOT=<dir>: writes a heap snapshot there and resolves with its path; otherwise resolves with undefined. */
+  heapSnapshot(): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,21 @@ async function waitReady(child: ChildProcess, port: number, timeoutMs: number): 
   }
 }
 
+/** Signals `pid` (started with --heapsnapshot-signal=SIGUSR2) and waits until the snapshot it writes in `dir` is complete. */
+async function writeHeapSnapshot(pid: number, dir: string): Promise<string> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, "SIGUSR2");
+  const deadline = Date.now() + 120_000;
+  for (let last = -1; Date.now() < deadline; await sleep(1000)) {
+    const file = readdirSync(dir).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+    if (!file) continue;
+    const size = statSync(join(dir, file)).size;
+    if (size > 0 && size === last) return join(dir, file);
+    last = size;
+  }
+  throw new Error(`the operator wrote no heap snapshot in ${dir} within 120 s`);
+}
+
 /** Where compileOperator puts the build. */
 export const BUILD_DIR = join(REPO_ROOT, ".bench", "dist");
 
@@ -94,8 +111,13 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const metricsPort = await freePort();
   // BENCH_CPU_PROFILE=<dir>: the operator writes a V8 CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  // BENCH_HEAP_SNAPSHOT=<dir>: heapSnapshot() makes the operator write a V8 heap snapshot there (SIGUSR2).
+  const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+  const snapshots = snapshotDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`] : [];
   const args = [
+    ...shippedNodeFlags(),
     ...profile,
+    ...snapshots,
     join(BUILD_DIR, "src", "cli.js"), "reconciler",
     "--kubeconfig", opts.kubeconfigPath,
     "--namespace", opts.namespace,
@@ -132,6 +154,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     metricsPort,
     counter: async (name, labels) => sumCounter((await fetchText(metricsPort, "/metrics")).text, name, labels),
     rssMb: () => rssMbOf(pid),
+    heapSnapshot: () => (snapshotDir ? writeHeapSnapshot(pid, snapshotDir) : Promise.resolve(undefined)),
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

@@ -96,6 +96,8 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
     heapTotal: await mib("nodejs_heap_size_total_bytes"),
     external: await mib("nodejs_external_memory_bytes"),
   };
+  const snapshot = await r.operator.heapSnapshot();
+  if (snapshot) step(`heap snapshot: ${snapshot} (npx tsx bench/heap-summary.ts ${snapshot})`);
   step(`drift during a resync: ${driftTrials} trials`);
   const during = await measureDriftDuringResync(cluster, r.watcher, r.operator, ns, { instances, trials: driftTrials, timeoutMs: 30_000, periodS: RESYNC_PERIOD_S });
   detail.driftDuringResyncSamplesMs = during.samples.map((s) => round(s, 1));
