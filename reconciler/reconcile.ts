@@ -7,7 +7,8 @@
  * 3. paused: report condition Paused, change nothing;
  * 4. default and validate again (defence in depth): invalid → Degraded + Event, no child touched;
  * 5. hold the finalizer;
- * 6. the forum's Secrets: generate what is missing; a Secret of another forum → Degraded, nothing touched;
+ * 6. the forum's Secrets: generate what is missing; a Secret of another forum → Degraded, nothing touched
+ *    (on a forum's first reconcile, 5 and 6 go at once: holdAndGenerate);
  * 7. the hostname: when an older forum holds it, this one gets no Ingress or Route (Degraded, HostnameConflict);
  * 8. plan the migrations (steps/plan-migrations.ts): which code web and sidekiq run, and
  *    which migration Job (pre- or post-deployment) is due, once its gates are ready;
@@ -29,11 +30,11 @@ import { applyChildren, type ChildrenResult } from "./steps/apply-children.js";
 import { checkSpec } from "./steps/check-spec.js";
 import type { ReconcileContext } from "./steps/context.js";
 import { finalize } from "./steps/finalize.js";
-import { ensureFinalizer } from "./steps/finalizer.js";
 import { hostnameHolder, hostnameIndexValue, hostnameOf } from "./steps/hostname-holder.js";
 import { type MigrationFacts, planMigrations, type MigrationPlan } from "./steps/plan-migrations.js";
 import { actOnBackupGates, backupGateFacts } from "./steps/backup-gates.js";
-import { ensureSecrets, type SecretsOutcome } from "./steps/secrets.js";
+import type { SecretsOutcome } from "./steps/secrets.js";
+import { holdAndGenerate } from "./steps/hold-and-generate.js";
 import { recordCreated } from "./steps/created-event.js";
 import { writeStatus } from "./steps/write-status.js";
 
@@ -68,9 +69,8 @@ export async function reconcile(ctx: ReconcileContext, key: string): Promise<Rec
     await writeStatus(ctx, read, invalidStatus(status, read.metadata.generation, check.message, now));
     return "invalid";
   }
-  const obj = await ensureFinalizer(ctx, read);
+  const { obj, secrets } = await holdAndGenerate(ctx, read, check.obj);
   const defaulted: DefaultedDiscourse = { ...check.obj, metadata: obj.metadata as unknown as DefaultedDiscourse["metadata"] };
-  const secrets = await ensureSecrets(ctx, obj, defaulted);
   if (!secrets.ok) {
     await ctx.events.record(obj, "Warning", secrets.reason, secrets.message);
     await writeStatus(ctx, obj, refusedStatus(status, obj.metadata.generation, secrets.reason, secrets.message, now));

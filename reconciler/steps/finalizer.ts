@@ -16,10 +16,15 @@ async function setFinalizers(ctx: ReconcileContext, obj: KubeObject, finalizers:
   return full;
 }
 
+/** Whether `obj` holds the operator's finalizer (it has been reconciled before). */
+export function holdsFinalizer(obj: KubeObject): boolean {
+  return (obj.metadata.finalizers ?? []).includes(FINALIZER);
+}
+
 /** Adds the finalizer when missing (one write the first time, none after). @returns the current object. */
 export async function ensureFinalizer(ctx: ReconcileContext, obj: KubeObject): Promise<KubeObject> {
   const current = obj.metadata.finalizers ?? [];
-  if (current.includes(FINALIZER)) return obj;
+  if (holdsFinalizer(obj)) return obj;
   return setFinalizers(ctx, obj, [...current, FINALIZER]);
 }
 

@@ -97,9 +97,12 @@ export type SecretsOutcome =
     }
   | { ok: false; reason: "SecretOwnedByAnotherForum"; message: string };
 
-async function read(ctx: ReconcileContext, ref: ObjectRef): Promise<KubeObject | undefined> {
+/** The Secret from the cache; a miss is read from the API unless `cacheOnly`. */
+async function read(ctx: ReconcileContext, ref: ObjectRef, cacheOnly: boolean): Promise<KubeObject | undefined> {
   // The Secret informer only holds the operator's Secrets: a miss is read from the API.
-  return ctx.store.get("Secret", ref.namespace ?? "", ref.name) ?? (await ctx.client.get(ref)) ?? undefined;
+  const cached = ctx.store.get("Secret", ref.namespace ?? "", ref.name);
+  if (cached || cacheOnly) return cached;
+  return (await ctx.client.get(ref)) ?? undefined;
 }
 
 /**
@@ -121,11 +124,29 @@ async function createUnlessExists(ctx: ReconcileContext, secret: KubeObject, why
   }
 }
 
+export interface EnsureSecretsOptions {
+  /**
+   * A Secret the forum may generate and the cache lacks is created at once, without reading
+   * it from the API first: a 409 (it exists, made by someone else) reads it then and the
+   * outcome is the same. For a forum's first reconcile (reconcile.ts), whose Secrets
+   * rarely exist: one round trip less. Never on later reconciles, where a user's Secret of
+   * that name (outside the cache) would cost a refused create on every resync.
+   */
+  createFirst?: boolean;
+}
+
+/** The Secret `ref` as it is, or as created by `wanted.make` when absent (see EnsureSecretsOptions). */
+async function readOrCreate(ctx: ReconcileContext, ref: ObjectRef, wanted: { make: (() => KubeObject) | null; why: string }, created: string[], opts: EnsureSecretsOptions): Promise<KubeObject | undefined> {
+  const live = await read(ctx, ref, Boolean(opts.createFirst && wanted.make));
+  if (live || !wanted.make) return live;
+  return createUnlessExists(ctx, wanted.make(), wanted.why, created);
+}
+
 /**
  * Generates what is missing and sorts the forum's Secrets by owner (see the file comment).
  * @throws Error (without Secret data) when a read or create fails; the key is retried.
  */
-export async function ensureSecrets(ctx: ReconcileContext, owner: KubeObject, obj: DefaultedDiscourse): Promise<SecretsOutcome> {
+export async function ensureSecrets(ctx: ReconcileContext, owner: KubeObject, obj: DefaultedDiscourse, opts: EnsureSecretsOptions = {}): Promise<SecretsOutcome> {
   const forum = obj.metadata.name ?? "";
   const namespace = obj.metadata.namespace ?? "";
   const wanted = [
@@ -136,9 +157,7 @@ export async function ensureSecrets(ctx: ReconcileContext, owner: KubeObject, ob
   const created: string[] = [];
   let credentialsMissing: string | undefined;
   for (const w of wanted) {
-    const ref = { apiVersion: "v1", kind: "Secret", namespace, name: w.name };
-    let live = await read(ctx, ref);
-    if (!live && w.make) live = await createUnlessExists(ctx, w.make(), w.why, created);
+    const live = await readOrCreate(ctx, { apiVersion: "v1", kind: "Secret", namespace, name: w.name }, w, created, opts);
     const whose = secretOwner(live, forum);
     if (whose === "another-forum") {
       const holder = live?.metadata.labels?.[LABEL_INSTANCE] ?? "";
