@@ -32,6 +32,7 @@ import { measureDriftDuringResync } from "./drift-during-resync.js";
 import { measureIdle } from "./idle.js";
 import { measureReady } from "./ready.js";
 import { measureMemory, sampleRss } from "./memory.js";
+import { cpuMeter } from "./cpu.js";
 import { compileOperator, startOperator, type OperatorProcess } from "./operator-process.js";
 import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
 import { KEYS, rounded, table, writeJson, type Figures } from "./report.js";
@@ -76,7 +77,9 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   r.operator = await startOperator({ kubeconfigPath: cluster.plane.kubeconfigPath, namespace: ns, resyncPeriodS: RESYNC_PERIOD_S, logPath: join(OUT, "operator.log") });
   const emptyRss = await sampleRss(r.operator);
   step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
+  const cpu = cpuMeter(cluster.plane.pids, { operator: r.operator.pid });
   const converge = await measureConverge(cluster, ns, forums, keys, convergeTimeoutMs(instances));
+  detail.cpuSecondsConverge = cpu();
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
   detail.podsAfterConverge = await settle(cluster, ns, 6000, settleMs(instances));
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
@@ -126,12 +129,15 @@ async function webhookPhase(r: Running, cluster: BenchCluster, durationS: number
   return { ...webhook, ...admission.figures };
 }
 
-async function floorPhase(cluster: BenchCluster, instances: number): Promise<number> {
+async function floorPhase(cluster: BenchCluster, instances: number, detail: Record<string, unknown>): Promise<number> {
   const ns = await cluster.namespace("bench-floor");
   const { forums, keys } = planForums(instances, ns);
   await createSecrets(cluster, ns, forums);
   step(`floor: ${keys.length} objects from a plain parallel client`);
-  return measureFloor(cluster, ns, forums, keys, convergeTimeoutMs(instances));
+  const cpu = cpuMeter(cluster.plane.pids);
+  const floor = await measureFloor(cluster, ns, forums, keys, convergeTimeoutMs(instances));
+  detail.cpuSecondsFloor = cpu();
+  return floor;
 }
 
 async function main(): Promise<void> {
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
       step(`starting a fresh local control plane (${what})`);
       return (r.cluster = await startBenchCluster({ workloads: false }));
     };
-    const floor = await floorPhase(await fresh("floor"), args.instances);
+    const floor = await floorPhase(await fresh("floor"), args.instances, detail);
     step(`floor: ${round(floor)} s`);
     const op = await operatorPhase(r, await fresh("operator"), args.instances, args.driftTrials, detail);
     let sharded: Partial<Figures> = {};
