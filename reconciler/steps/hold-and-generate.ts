@@ -9,7 +9,7 @@ import { ensureFinalizer, holdsFinalizer } from "./finalizer.js";
 import { ensureSecrets, type SecretsOutcome } from "./secrets.js";
 
 /**
- * Steps 5 and 6 of the file comment. On a forum's first reconcile (no finalizer yet) the
+ * Steps 5 and 6 of reconcile.ts's file comment. On a forum's first reconcile (no finalizer yet) the
  * finalizer's write and the Secrets' go at once, the Secrets created without a read first
  * (steps/secrets.ts, createFirst): neither needs the other. A Secret is owned by the forum's
  * uid, or under `deletionPolicy: Retain` by no one, and a Secret whose forum went away
