@@ -33,6 +33,7 @@ import { measureIdle } from "./idle.js";
 import { measureReady } from "./ready.js";
 import { measureMemory, sampleRss } from "./memory.js";
 import { cpuMeter } from "./cpu.js";
+import { eventReasons, requestMeter } from "./requests.js";
 import { compileOperator, startOperator, type OperatorProcess } from "./operator-process.js";
 import { createSecrets, measureConverge, measureFloor, planForums } from "./reconcile.js";
 import { KEYS, rounded, table, writeJson, type Figures } from "./report.js";
@@ -78,8 +79,11 @@ async function operatorPhase(r: Running, cluster: BenchCluster, instances: numbe
   const emptyRss = await sampleRss(r.operator);
   step(`operator ready (pid ${r.operator.pid}, ${round(emptyRss)} MiB with 0 forums); converging ${instances} forums (${keys.length} children)`);
   const cpu = cpuMeter(cluster.plane.pids, { operator: r.operator.pid });
+  const requests = await requestMeter(cluster);
   const converge = await measureConverge(cluster, ns, forums, keys, convergeTimeoutMs(instances));
   detail.cpuSecondsConverge = cpu();
+  detail.requestsConverge = await requests();
+  detail.eventsAfterConverge = await eventReasons(cluster, ns);
   step(`converged in ${round(converge)} s; waiting for kube-controller-manager to settle`);
   detail.podsAfterConverge = await settle(cluster, ns, 6000, settleMs(instances));
   r.watcher = await ChildWatcher.start(cluster.kc, ns);
@@ -135,8 +139,11 @@ async function floorPhase(cluster: BenchCluster, instances: number, detail: Reco
   await createSecrets(cluster, ns, forums);
   step(`floor: ${keys.length} objects from a plain parallel client`);
   const cpu = cpuMeter(cluster.plane.pids);
+  const requests = await requestMeter(cluster);
   const floor = await measureFloor(cluster, ns, forums, keys, convergeTimeoutMs(instances));
   detail.cpuSecondsFloor = cpu();
+  detail.requestsFloor = await requests();
+  detail.eventsAfterFloor = await eventReasons(cluster, ns);
   return floor;
 }
 

@@ -98,7 +98,7 @@ async function converge(ctx: ReconcileContext, obj: KubeObject, defaulted: Defau
   // env built at most once, read by the plan (migration Job names) and the builders (ConfigMap, config hash)
   const observed = withEnv(liveOptions(reading, defaulted), defaulted);
   const gateFacts = backupGateFacts(ctx, defaulted);
-  const plan = planMigrations({ ...migrationFacts(reading, defaulted, status, observed), backups: gateFacts });
+  const plan = planMigrations({ ...migrationFacts(reading, defaulted, status, observed), backups: gateFacts, source: obj });
   await actOnBackupGates(ctx, obj, defaulted, plan, gateFacts);
   const applyCtx: ApplyContext = { client: ctx.client, store: ctx.store, events: ctx.events, logger: ctx.logger, owner: obj };
   const result = await settleChildren(ctx, applyCtx, { obj, defaulted, observed, plan, conflict, secrets });

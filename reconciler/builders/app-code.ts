@@ -40,12 +40,30 @@ export function specCode(obj: DefaultedDiscourse): AppCode {
   return { version, image, plugins: plugins.map((p) => ({ ...p })) };
 }
 
-/** JSON with object keys sorted and undefined left out, so key order is no change. */
+/**
+ * JSON with object keys sorted (by UTF-16 code units) and undefined members left out, so
+ * key order is no change; an undefined array element is `null`, as JSON.stringify has it.
+ * Built as one string, without an array per object: a reconcile hashes pod templates and
+ * compares status with it, and its garbage was a sixth of what the reconciler allocated
+ * (docs/benchmarks.md, ninth session).
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + canonicalJson(v[i]);
+    return `${out}]`;
+  }
   if (typeof v === "object" && v !== null) {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+    const o = v as Record<string, unknown>;
+    let out = "{";
+    let first = true;
+    for (const k of Object.keys(o).sort()) {
+      const x = o[k];
+      if (x === undefined) continue;
+      out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(x)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? "null";
 }

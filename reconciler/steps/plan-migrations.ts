@@ -49,6 +49,40 @@ export interface MigrationFacts extends Omit<GateFacts, "stage" | "firstMigratio
    * annotations existed: its image and this version are taken as migrated code.
    */
   statusVersion?: string;
+  /**
+   * The Discourse as the cache holds it: the same object until a new version of it is read
+   * (informer/object-cache.ts). A reconcile of a version already planned takes the
+   * migration Job's name from `jobNames` instead of building and hashing its pod template
+   * again; without it the name is computed each time.
+   */
+  source?: object;
+}
+
+/**
+ * Names of the migration Jobs computed per Discourse version (`MigrationFacts.source`),
+ * stage and platform. The Job is a function of the defaulted spec (itself of the stored
+ * spec and the platform), the stage and the platform (builders/migrate-job.ts), and its
+ * name is a hash of it; building and hashing its pod template on every reconcile of a
+ * migrating forum was a seventh of all the reconciler allocated at 200 forums
+ * (docs/benchmarks.md, ninth session). The WeakMap lets a replaced version go with its names.
+ */
+const jobNames = new WeakMap<object, Map<string, string>>();
+
+/** The migration Job of `stage` for the spec's code: its name at once, the object built on first use. */
+function migrationJob(f: MigrationFacts, stage: MigrationStage): NonNullable<MigrationPlan["job"]> {
+  let built: V1Job | undefined;
+  const build = (): V1Job => (built ??= buildMigrateJob(f.obj, stage, f.build));
+  const key = `${stage}/${f.build?.openShift === true}`;
+  let names = f.source ? jobNames.get(f.source) : undefined;
+  let name = names?.get(key);
+  if (name === undefined) {
+    name = build().metadata?.name ?? "";
+    if (f.source) {
+      if (!names) jobNames.set(f.source, (names = new Map<string, string>()));
+      names.set(key, name);
+    }
+  }
+  return { stage, name, get object() { return build(); } };
 }
 
 /** Where the forum is on its way to the spec's code. */
@@ -156,9 +190,8 @@ function succeeded(c: Ctx, revision: string, stage: MigrationStage): boolean {
 function due(c: Ctx, stage: MigrationStage, served: ServedCode): MigrationPlan {
   const base = { target: c.target, served, installing: c.installing, staleJobs: [], ...(c.running ? { running: c.running } : {}) };
   const progress = stage === "pre" ? "PreMigrating" : "PostMigrating";
-  const object = buildMigrateJob(c.f.obj, stage, c.f.build);
-  const name = object.metadata?.name ?? "";
-  const job = { stage, name, object };
+  const job = migrationJob(c.f, stage);
+  const { name } = job;
   const current = c.mine.find((j) => j.metadata.name === name);
   const state = jobState(current);
   if (state === "failed") return { ...base, job, progress: "Failed", failedJob: name };

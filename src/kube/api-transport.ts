@@ -179,8 +179,15 @@ export class ApiTransport {
         let rest = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => {
-          const lines = (rest + chunk).split("\n");
-          rest = lines.pop() ?? "";
+          // An event larger than a chunk comes in pieces: keep them until its newline, without
+          // splitting the growing text again for each piece.
+          const last = chunk.lastIndexOf("\n");
+          if (last < 0) {
+            rest += chunk;
+            return;
+          }
+          const lines = (rest + chunk.slice(0, last)).split("\n");
+          rest = chunk.slice(last + 1);
           try {
             for (const line of lines) {
               if (!line.trim() || controller.signal.aborted) continue;

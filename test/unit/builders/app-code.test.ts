@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { type AppCode, CODE_ANNOTATION, codeAnnotations, codeRevision, recordedCode, REVISION_ANNOTATION, specCode, withCode } from "../../../reconciler/builders/app-code.js";
+import { type AppCode, canonicalJson, CODE_ANNOTATION, codeAnnotations, codeRevision, recordedCode, REVISION_ANNOTATION, specCode, withCode } from "../../../reconciler/builders/app-code.js";
+import { buildWebDeployment } from "../../../reconciler/builders/web-deployment.js";
 import { deepFreeze, rootForum } from "./fixtures.js";
 
 const code: AppCode = specCode(rootForum());
@@ -36,4 +37,28 @@ describe("builders/app-code: the record on web and sidekiq", () => {
     { name: "edited by hand (revision does not match)", annotations: { ...annotations, [REVISION_ANNOTATION]: "000000000000" }, want: undefined },
   ];
   for (const c of cases) it(c.name, () => expect(recordedCode(c.annotations)).to.deep.equal(c.want));
+});
+
+describe("builders/app-code: canonicalJson", () => {
+  it("sorts keys at every depth, so key order is no change", () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: "x" } })).to.equal('{"a":{"c":"x","d":[1,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson({ a: { c: "x", d: [1, { y: null, z: true }] }, b: 1 })).to.equal(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: "x" } }));
+  });
+
+  it("leaves undefined members out and writes an undefined array element as null, as JSON.stringify does", () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, 2] })).to.equal(JSON.stringify({ b: [null, 2] }));
+    expect(canonicalJson(undefined)).to.equal("null");
+    expect(canonicalJson([])).to.equal("[]");
+    expect(canonicalJson({})).to.equal("{}");
+  });
+
+  it("orders keys by UTF-16 code units and escapes them as JSON does", () => {
+    expect(canonicalJson({ b: 1, B: 2, "é": 3, 'q"': 4, "10": 5, "9": 6 })).to.equal('{"10":5,"9":6,"B":2,"b":1,"q\\"":4,"é":3}');
+  });
+
+  it("is JSON that parses back to the same value (a pod template)", () => {
+    const template = buildWebDeployment(rootForum()).spec?.template;
+    const text = canonicalJson(template);
+    expect(JSON.parse(text)).to.deep.equal(JSON.parse(JSON.stringify(template)));
+  });
 });

@@ -88,3 +88,42 @@ describe("ApiTransport on a stale kept-alive connection", () => {
     }
   });
 });
+
+describe("kube/api-transport: a watch stream", () => {
+  it("hands over each event once, whole, however the stream cuts it into chunks", async () => {
+    const big = { kind: "ConfigMap", metadata: { name: "big" }, data: { text: "x".repeat(70_000) } };
+    const events = [
+      { type: "ADDED", object: { kind: "ConfigMap", metadata: { name: "a" } } },
+      { type: "MODIFIED", object: big },
+      { type: "DELETED", object: { kind: "ConfigMap", metadata: { name: "a" } } },
+    ];
+    const text = events.map((e) => `${JSON.stringify(e)}\n`).join("");
+    // pieces that cut inside events, a piece with no newline, and one with two events' ends
+    const cuts = [10, 50, 30_000, 60_000, text.length - 5, text.length];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      let from = 0;
+      const next = (i: number): void => {
+        if (i === cuts.length) return void res.end();
+        res.write(text.slice(from, cuts[i]));
+        from = cuts[i]!;
+        setTimeout(() => next(i + 1), 5);
+      };
+      next(0);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const agent = new Agent({ keepAlive: false });
+    const transport = new ApiTransport({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, prepare: () => Promise.resolve({ agent, watchAgent: agent, headers: {} }) });
+    try {
+      const got: { type: string; object: unknown }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        void transport.watch("/api/v1/configmaps", { watch: "true" }, (type, object) => got.push({ type, object }), (err) => (err ? reject(err) : resolve())).catch(reject);
+      });
+      expect(got).to.deep.equal(events);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -97,3 +97,28 @@ describe("rolledOut", () => {
   ];
   for (const c of cases) it(c.name, () => expect(rolledOut(c.d, codeRevision(code))).to.equal(c.want));
 });
+
+describe("steps/plan-migrations: the migration Job's name per Discourse version", () => {
+  const upgraded: DefaultedDiscourse = { ...forum, spec: { ...forum.spec, version: "3.5.3" } };
+
+  it("is computed once per version read (`source`) and platform, and the Job built on use has it", () => {
+    const source = {};
+    const first = planMigrations({ obj: forum, jobs: [], ...backends, ...backedUp(forum), source });
+    expect(first.job?.name).to.equal(nameOf(forum, "pre"));
+    expect(first.job?.object.metadata?.name).to.equal(first.job?.name);
+    // The same version read again: the name is not computed from the spec again. (The spec
+    // given here differs only to show that; a reconcile passes the spec of `source`.)
+    const again = planMigrations({ obj: upgraded, jobs: [], ...backends, ...backedUp(upgraded), source });
+    expect(again.job?.name).to.equal(nameOf(forum, "pre"));
+  });
+
+  it("is computed again for a new version, another platform, or without a source", () => {
+    const source = {};
+    planMigrations({ obj: forum, jobs: [], ...backends, ...backedUp(forum), source });
+    expect(planMigrations({ obj: upgraded, jobs: [], ...backends, ...backedUp(upgraded), source: {} }).job?.name).to.equal(nameOf(upgraded, "pre"));
+    expect(planMigrations({ obj: upgraded, jobs: [], ...backends, ...backedUp(upgraded) }).job?.name).to.equal(nameOf(upgraded, "pre"));
+    const openShift = planMigrations({ obj: forum, jobs: [], ...backends, ...backedUp(forum), build: { openShift: true }, source });
+    expect(openShift.job?.name).to.equal(openShift.job?.object.metadata?.name);
+    expect(openShift.job?.name).to.not.equal(nameOf(forum, "pre"));
+  });
+});
