@@ -1,7 +1,8 @@
 /**
  * Preloaded into the operator by `BENCH_ALLOC_PROFILE=<dir> npm run bench`
- * (node --import tsx --import bench/alloc-profile.ts; tsx loads only then): V8's sampling heap profiler with the objects the young and old
- * generation collections freed kept in the samples, so the profile tells where
+ * (node --import tsx --import bench/alloc-profile.ts; tsx is loaded only then): V8's
+ * sampling heap profiler with the objects the young and old generation collections
+ * freed kept in the samples, so the profile tells where
  * the bytes a run allocates come from (what makes the scavenges), not only what
  * stays live. Written to <dir>/<pid>.heapprofile when the process exits
  * (Chrome DevTools' Memory tab, or `npx tsx bench/alloc-summary.ts FILE`).

@@ -1,7 +1,7 @@
 /**
  * Where the bytes a run allocated came from, from the sampling heap profile
  * `BENCH_ALLOC_PROFILE=<dir> npm run bench` makes the operator write
- * (bench/alloc-profile.mjs): the sampled bytes by function (self) and, summed over
+ * (bench/alloc-profile.ts): the sampled bytes by function (self) and, summed over
  * each call stack, by the operator's own functions (inclusive), largest first.
  *
  * Usage: npx tsx bench/alloc-summary.ts <file.heapprofile> [rows]

@@ -114,7 +114,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   // BENCH_HEAP_SNAPSHOT=<dir>: heapSnapshot() makes the operator write a V8 heap snapshot there (SIGUSR2).
   const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
   const snapshots = snapshotDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`] : [];
-  // BENCH_ALLOC_PROFILE=<dir>: where the bytes the operator allocates come from (bench/alloc-profile.mjs).
+  // BENCH_ALLOC_PROFILE=<dir>: where the bytes the operator allocates come from (bench/alloc-profile.ts).
   const allocations = process.env.BENCH_ALLOC_PROFILE ? ["--import", "tsx", "--import", join(REPO_ROOT, "bench", "alloc-profile.ts")] : [];
   const args = [
     ...shippedNodeFlags(),
