@@ -17,6 +17,7 @@ import { COMPONENTS } from "../builders/metadata.js";
 import { describeError, type KubeObject } from "../client/kube-client.js";
 import type { InformerEvent } from "../informer/informer.js";
 import { objectKey } from "../informer/object-cache.js";
+import { discourseChanged } from "../informer/owner-key.js";
 import { WorkQueue } from "../queue/work-queue.js";
 import type { BackupContext } from "./context.js";
 import { reconcileBackup } from "./reconcile-backup.js";
@@ -35,6 +36,19 @@ export type BackupDeps = Omit<BackupContext, "enqueueForum" | "enqueueBackupAfte
   /** Whether this process handles the forum `namespace/name` (its shard); all when absent. */
   ownsForum?: (key: string) => boolean;
 };
+
+/**
+ * Whether the backups reconcile of `forum` (reconcile-forum-backups.ts) may have anything to
+ * do: it has a `backup.schedule`, or DiscourseBackups of it exist in `backups` (retention,
+ * the backups volume they need). Without either, that reconcile reads the forum, defaults it
+ * and returns, writing nothing; defaulting adds no schedule (apply-defaults.ts). An upgrade's
+ * backup is the main reconcile's (steps/backup-gates.ts), not this one's.
+ * @param backups - the DiscourseBackups of the forum's namespace, as the cache holds them.
+ */
+export function hasBackupWork(forum: KubeObject, backups: readonly DiscourseBackup[]): boolean {
+  const schedule = (forum.spec as DiscourseSpec | undefined)?.backup?.schedule;
+  return (typeof schedule === "string" && schedule !== "") || backupsOf(forum.metadata.name, backups).length > 0;
+}
 
 export class BackupController {
   private queue: WorkQueue | null = null;
@@ -71,11 +85,18 @@ export class BackupController {
     if (forum && (event !== "update" || phase(obj) !== phase(old))) this.addForum(objectKey(ns, forum));
   };
 
-  /** Handler for the Discourse informer: its schedule, and backups waiting for its deletion. */
-  onDiscourse = (_event: InformerEvent, obj: KubeObject): void => {
+  /**
+   * Handler for the Discourse informer: its schedule, and backups waiting for its deletion.
+   * A forum is queued only when its backups reconcile may have something to do (see
+   * `hasBackupWork`) and the event changed what that reconcile reads: the status writes of
+   * the main controller, several per new forum, queue nothing here.
+   */
+  onDiscourse = (event: InformerEvent, obj: KubeObject, old?: KubeObject): void => {
     const ns = obj.metadata.namespace;
-    this.addForum(objectKey(ns, obj.metadata.name));
-    if (obj.metadata.deletionTimestamp || _event === "delete") this.enqueueDeletingBackups(ns, obj.metadata.name);
+    const gone = event === "delete" || obj.metadata.deletionTimestamp !== undefined;
+    if (gone) this.enqueueDeletingBackups(ns, obj.metadata.name);
+    if (event === "update" && !gone && !discourseChanged(obj, old)) return;
+    if (gone || hasBackupWork(obj, this.deps.backups.list(ns) as unknown as DiscourseBackup[])) this.addForum(objectKey(ns, obj.metadata.name));
   };
 
   /**
@@ -111,7 +132,9 @@ export class BackupController {
   /** Queues every backup and every forum (start, resync). */
   resync(): void {
     for (const b of this.deps.backups.list()) this.queue?.add(BACKUP + objectKey(b.metadata.namespace, b.metadata.name));
-    for (const d of this.deps.discourses.list()) this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.deps.discourses.list()) {
+      if (d.metadata.deletionTimestamp || hasBackupWork(d, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[])) this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
+    }
   }
 
   /** Queues the forums with a Scheduled backup due or too many completed backups (in memory, no request). */
