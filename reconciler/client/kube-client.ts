@@ -14,7 +14,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { apiErrorCode } from "../../src/kube/errors.js";
 import { FIELD_MANAGER } from "../../src/api/constants.js";
-import { ApiTransport, type DeadlineOptions, type Query, type WatchHandler } from "../../src/kube/api-transport.js";
+import { ApiTransport, type DeadlineOptions, type Query, type WatchHandler, type WatchOptions } from "../../src/kube/api-transport.js";
 import { accessFromKubeConfig, type ClusterAccess } from "../../src/kube/cluster-access.js";
 import { allows, UndeclaredCallError, type ApiCall, type Verb } from "./api-calls.js";
 import { resourcePath, resourceType } from "./resources.js";
@@ -247,8 +247,8 @@ export class KubeClient {
    * Watches a collection (see ApiTransport.watch); no deadline, cancelled with the fence's term like every request.
    * @returns a controller whose `abort()` ends the watch.
    */
-  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
-    return this.api.watch(path, query, onEvent, onDone);
+  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void, opts: WatchOptions = {}): Promise<AbortController> {
+    return this.api.watch(path, query, onEvent, onDone, opts);
   }
 
   private async write(method: string, ref: ObjectRef | KubeObject, query: Query, body: unknown, contentType?: string, sub?: string): Promise<KubeObject> {

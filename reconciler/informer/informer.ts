@@ -12,6 +12,8 @@
  * - every LIST page has a deadline (the client's request timeout, src/kube/deadline-http.ts);
  * - keeps objects without managedFields and the last-applied annotation (`stripForCache`),
  *   handing handlers the stripped object (a compact cache holds it deflated: see ObjectCache);
+ *   a watch event's managedFields are cut from its text before it is parsed
+ *   (src/kube/managed-fields.ts), so they are never parsed at all;
  * - asks for bookmarks (`allowWatchBookmarks`) and a server-side `timeoutSeconds`, and treats
  *   a watch with no line at all (event or bookmark) for `stallTimeoutMs` as stalled: it aborts and restarts it.
  */
@@ -290,7 +292,7 @@ export class Informer {
         }
       };
       this.opts.client
-        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err) => finish(err))
+        .watch(resourcePath(t, this.opts.namespace), query, onLine, (err) => finish(err), { omitManagedFields: true })
         .then((c) => {
           controller = c;
           if (finished) c.abort();

@@ -17,6 +17,7 @@ import { request as httpRequest, type Agent, type ClientRequest, type IncomingMe
 import { request as httpsRequest } from "node:https";
 import type { ClusterAccess } from "./cluster-access.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS, RequestAbortedError, RequestTimeoutError, type DeadlineOptions } from "./request-errors.js";
+import { withoutManagedFields } from "./managed-fields.js";
 
 export type { DeadlineOptions } from "./request-errors.js";
 
@@ -33,6 +34,11 @@ export class ApiError extends Error {
 export type Query = Record<string, string | undefined>;
 /** Called for each watch event with its type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) and object. */
 export type WatchHandler = (type: string, object: unknown) => void;
+
+export interface WatchOptions {
+  /** Events' objects come without `metadata.managedFields` (see ApiTransport.watch). */
+  omitManagedFields?: boolean;
+}
 
 function url(server: string, path: string, query: Query): URL {
   const u = new URL(server + path);
@@ -148,10 +154,12 @@ export class ApiTransport {
   /**
    * Starts a watch (`watch=true` is added to `query`); `onEvent` gets each event,
    * `onDone` is called once when the watch ends (error or not), never after `abort()`.
+   * @param opts.omitManagedFields - each event's object comes without `metadata.managedFields`,
+   *   cut from the text before it is parsed (managed-fields.ts): for a client that drops them.
    * @returns a controller whose `abort()` ends the watch.
    * @throws ApiError when the server refuses the watch.
    */
-  async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void): Promise<AbortController> {
+  async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: Error) => void, opts: WatchOptions = {}): Promise<AbortController> {
     const signal = this.deadlines.signal?.();
     if (signal?.aborted) throw new RequestAbortedError("GET", path);
     const { watchAgent: agent, headers } = await this.access.prepare();
@@ -191,7 +199,7 @@ export class ApiTransport {
           try {
             for (const line of lines) {
               if (!line.trim() || controller.signal.aborted) continue;
-              const event = JSON.parse(line) as { type: string; object: unknown };
+              const event = JSON.parse(opts.omitManagedFields ? withoutManagedFields(line) : line) as { type: string; object: unknown };
               onEvent(event.type, event.object);
             }
           } catch (err) {

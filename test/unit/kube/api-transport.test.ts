@@ -126,4 +126,33 @@ describe("kube/api-transport: a watch stream", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it("with omitManagedFields, hands over each object without metadata.managedFields, the rest intact", async () => {
+    const managedFields = [{ manager: "discourse-operator", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {} } } }];
+    const object = (name: string, withFields: boolean): object => ({
+      kind: "ConfigMap",
+      metadata: { name, annotations: { note: 'says "managedFields":[1]' }, ...(withFields ? { managedFields } : {}), resourceVersion: "7" },
+      data: { a: "[{]}" },
+    });
+    const text = ["a", "b"].map((n) => `${JSON.stringify({ type: "MODIFIED", object: object(n, true) })}\n`).join("");
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const agent = new Agent({ keepAlive: false });
+    const transport = new ApiTransport({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, prepare: () => Promise.resolve({ agent, watchAgent: agent, headers: {} }) });
+    try {
+      const watch = (omitManagedFields: boolean): Promise<unknown[]> => new Promise((resolve, reject) => {
+        const got: unknown[] = [];
+        void transport.watch("/api/v1/configmaps", {}, (_type, o) => got.push(o), (err) => (err ? reject(err) : resolve(got)), { omitManagedFields }).catch(reject);
+      });
+      expect(await watch(true)).to.deep.equal([object("a", false), object("b", false)]);
+      expect(await watch(false)).to.deep.equal([object("a", true), object("b", true)]);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
