@@ -1,0 +1,60 @@
+/**
+ * What a watch costs the apiserver: on a fresh local control plane, N web Deployments are
+ * server-side applied (FORUM_CONCURRENCY at a time) into a new namespace while 0, 1 or 3
+ * label-selected JSON watches of that namespace's Deployments are open (the operator's
+ * informers hold one such watch per kind), and kube-controller-manager's work on them is
+ * given 8 s to pass; then the CPU seconds of kube-apiserver, etcd and
+ * kube-controller-manager (bench/cpu.ts) per Deployment, for each count of watches, in
+ * two rounds (0, 1, 3, then 0, 3) to show the noise. Prints lines; writes nothing.
+ *
+ * Usage: npx tsx bench/watch-cost.ts   (BENCH_REQUESTS=N, default 600)
+ */
+import { request, type RequestOptions } from "node:https";
+import { setTimeout as sleep } from "node:timers/promises";
+import { OWNED_LABEL_SELECTOR } from "../reconciler/builders/index.js";
+import { expectStatus, startBenchCluster, type BenchCluster } from "./cluster.js";
+import { cpuMeter } from "./cpu.js";
+import { createdChildren, defaulted, forumName, forumObject } from "./forums.js";
+import { runPool } from "./pool.js";
+import { FORUM_CONCURRENCY } from "./reconcile.js";
+
+const N = Number(process.env.BENCH_REQUESTS ?? 600);
+
+/** Opens a watch of `path` and reads its events; @returns a function that closes it. */
+async function openWatch(cluster: BenchCluster, path: string): Promise<() => void> {
+  const server = new URL(cluster.kc.getCurrentCluster()?.server ?? "");
+  const tls: RequestOptions = {};
+  await cluster.kc.applyToHTTPSOptions(tls);
+  const req = request({ host: server.hostname, port: server.port, path, method: "GET", ca: tls.ca, cert: tls.cert, key: tls.key, headers: { Accept: "application/json" } }, (res) => {
+    res.resume();
+  });
+  req.on("error", () => undefined);
+  req.end();
+  return () => req.destroy();
+}
+
+const cluster = await startBenchCluster({ workloads: false });
+try {
+  for (const [round, watches] of [[1, 0], [1, 1], [1, 3], [2, 0], [2, 3]] as const) {
+    const ns = await cluster.namespace(`bench-watch-cost-${round}-${watches}`);
+    const query = `watch=true&allowWatchBookmarks=true&labelSelector=${encodeURIComponent(OWNED_LABEL_SELECTOR)}`;
+    const closers = await Promise.all(Array.from({ length: watches }, () => openWatch(cluster, `/apis/apps/v1/namespaces/${ns}/deployments?${query}`)));
+    await sleep(500);
+    const cpu = cpuMeter(cluster.plane.pids);
+    await runPool(Array.from({ length: N }, (_, i) => forumName(i)), FORUM_CONCURRENCY, async (name) => {
+      const d = defaulted(forumObject(name, ns));
+      const web = createdChildren({ ...d, metadata: { ...d.metadata, uid: "00000000-0000-4000-8000-000000000001" } }).find((c) => c.kind === "Deployment");
+      if (!web) throw new Error("the builders made no Deployment");
+      const res = await cluster.api("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/${web.name}?fieldManager=bench&force=true`, web.object, "application/apply-patch+yaml");
+      expectStatus(res, [200, 201], `applying Deployment ${web.name}`);
+    });
+    // kube-controller-manager's status updates, ReplicaSets and Pods, whose Deployment events reach the watches
+    await sleep(8000);
+    const used = cpu();
+    const ms = (process: string): string => (((used[process] ?? 0) * 1000) / N).toFixed(2);
+    console.log(`round ${round}, ${watches} watches: kube-apiserver ${ms("kube-apiserver")} ms, etcd ${ms("etcd")} ms, kube-controller-manager ${ms("kube-controller")} ms per Deployment`);
+    closers.forEach((close) => close());
+  }
+} finally {
+  await cluster.stop();
+}
