@@ -129,7 +129,7 @@ export class BackupController {
     }
   }
 
-  /** Queues every backup and every forum (start, resync). */
+  /** Queues every backup, and every forum with backup work (`hasBackupWork`) or being deleted (start, resync). */
   resync(): void {
     for (const b of this.deps.backups.list()) this.queue?.add(BACKUP + objectKey(b.metadata.namespace, b.metadata.name));
     for (const d of this.deps.discourses.list()) {
