@@ -25,6 +25,20 @@ function escaped(text: string, at: number): boolean {
 }
 
 /**
+ * The index of the quote that closes the string opening at `open` (a backslash escapes the
+ * next character), or `limit` when the string runs on to it.
+ */
+function stringEnd(text: string, open: number, limit: number): number {
+  let i = open + 1;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return i;
+    i += c === BACKSLASH ? 2 : 1;
+  }
+  return limit;
+}
+
+/**
  * The index just past the JSON array that opens at `open` (a `[`), skipping strings;
  * -1 when the text ends first.
  */
@@ -33,12 +47,7 @@ function arrayEnd(text: string, open: number): number {
   for (let i = open; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      // a string: to its closing quote (a backslash escapes the next character)
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
+      i = stringEnd(text, i, text.length);
     } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
       depth++;
     } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
@@ -62,11 +71,7 @@ function inOwnMetadata(text: string, at: number): boolean {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i + 1;
-      for (i++; i < at; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
+      i = stringEnd(text, i, at);
       // a string followed by a colon is the key of the value that comes next
       if (text.charCodeAt(i + 1) === 0x3a) key = text.slice(start, i);
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
