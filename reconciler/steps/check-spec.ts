@@ -12,6 +12,7 @@ import { applyDefaults } from "../../webhooks/defaulting/apply-defaults.js";
 import { errorLine } from "../../webhooks/validation/field-error.js";
 import { validate } from "../../webhooks/validation/validate.js";
 import type { KubeObject } from "../client/kube-client.js";
+import { VersionMemo } from "../informer/version-memo.js";
 
 export type SpecCheck = { ok: true; obj: DefaultedDiscourse } | { ok: false; message: string };
 
@@ -20,10 +21,10 @@ export type SpecCheck = { ok: true; obj: DefaultedDiscourse } | { ok: false; mes
  * Discourse cache and per platform: the cache hands out its stored object until a new
  * version replaces it (informer/object-cache.ts), so a resync of an unchanged fleet
  * validates nothing again. Defaulting still runs on every reconcile: it is cheap, and
- * keeping each forum's defaulted copy would cost a fleet of 2,000 some 10 MiB. The WeakMap
- * lets a replaced version go with its outcome.
+ * keeping each forum's defaulted copy would cost a fleet of 2,000 some 10 MiB. A replaced
+ * version goes with its outcome (informer/version-memo.ts).
  */
-const validated = new WeakMap<KubeObject, Map<boolean, string | null>>();
+const validated = new VersionMemo<boolean, string | null>();
 
 /**
  * Defaults and validates `obj` as a CREATE would (no old object: transition rules need the
@@ -34,13 +35,7 @@ const validated = new WeakMap<KubeObject, Map<boolean, string | null>>();
 export function checkSpec(obj: KubeObject, routeApiAvailable: boolean): SpecCheck {
   try {
     const defaulted = applyDefaults(obj as unknown as Discourse, { routeApiAvailable });
-    let byPlatform = validated.get(obj);
-    let message = byPlatform?.get(routeApiAvailable);
-    if (message === undefined) {
-      message = check(defaulted);
-      if (!byPlatform) validated.set(obj, (byPlatform = new Map<boolean, string | null>()));
-      byPlatform.set(routeApiAvailable, message);
-    }
+    const message = validated.get(obj, routeApiAvailable, () => check(defaulted));
     return message === null ? { ok: true, obj: defaulted } : { ok: false, message };
   } catch (err) {
     return { ok: false, message: `invalid spec: ${err instanceof Error ? err.message : "cannot apply defaults"}` };

@@ -34,6 +34,7 @@ import type { V1Job } from "@kubernetes/client-node";
 import type { KubeObject } from "../client/kube-client.js";
 import { jobState } from "./job-state.js";
 import { blockingGate, type GateFacts, type MigrationGate, MIGRATION_GATES } from "./migration-gates.js";
+import { VersionMemo } from "../informer/version-memo.js";
 
 /** What the plan reads. */
 export interface MigrationFacts extends Omit<GateFacts, "stage" | "firstMigration"> {
@@ -64,24 +65,15 @@ export interface MigrationFacts extends Omit<GateFacts, "stage" | "firstMigratio
  * spec and the platform), the stage and the platform (builders/migrate-job.ts), and its
  * name is a hash of it; building and hashing its pod template on every reconcile of a
  * migrating forum was a seventh of all the reconciler allocated at 200 forums
- * (docs/benchmarks.md, ninth session). The WeakMap lets a replaced version go with its names.
+ * (docs/benchmarks.md, ninth session). A replaced version goes with its names (informer/version-memo.ts).
  */
-const jobNames = new WeakMap<object, Map<string, string>>();
+const jobNames = new VersionMemo<string, string>();
 
 /** The migration Job of `stage` for the spec's code: its name at once, the object built on first use. */
 function migrationJob(f: MigrationFacts, stage: MigrationStage): NonNullable<MigrationPlan["job"]> {
   let built: V1Job | undefined;
   const build = (): V1Job => (built ??= buildMigrateJob(f.obj, stage, f.build));
-  const key = `${stage}/${f.build?.openShift === true}`;
-  let names = f.source ? jobNames.get(f.source) : undefined;
-  let name = names?.get(key);
-  if (name === undefined) {
-    name = build().metadata?.name ?? "";
-    if (f.source) {
-      if (!names) jobNames.set(f.source, (names = new Map<string, string>()));
-      names.set(key, name);
-    }
-  }
+  const name = jobNames.get(f.source, `${stage}/${f.build?.openShift === true}`, () => build().metadata?.name ?? "");
   return { stage, name, get object() { return build(); } };
 }
 
