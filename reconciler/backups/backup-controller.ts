@@ -63,6 +63,11 @@ export class BackupController {
     return this.deps.ownsForum?.(key) ?? true;
   }
 
+  /** The DiscourseBackups of `namespace` the cache holds. */
+  private backupsIn(namespace: string | undefined): DiscourseBackup[] {
+    return this.deps.backups.list(namespace) as unknown as DiscourseBackup[];
+  }
+
   private addForum(key: string): void {
     if (this.owns(key)) this.queue?.add(FORUM + key);
   }
@@ -96,7 +101,7 @@ export class BackupController {
     const gone = event === "delete" || obj.metadata.deletionTimestamp !== undefined;
     if (gone) this.enqueueDeletingBackups(ns, obj.metadata.name);
     if (event === "update" && !gone && !discourseChanged(obj, old)) return;
-    if (gone || hasBackupWork(obj, this.deps.backups.list(ns) as unknown as DiscourseBackup[])) this.addForum(objectKey(ns, obj.metadata.name));
+    if (gone || hasBackupWork(obj, this.backupsIn(ns))) this.addForum(objectKey(ns, obj.metadata.name));
   };
 
   /**
@@ -124,7 +129,7 @@ export class BackupController {
   };
 
   private enqueueDeletingBackups(namespace: string | undefined, forum: string): void {
-    for (const b of backupsOf(forum, this.deps.backups.list(namespace) as unknown as DiscourseBackup[])) {
+    for (const b of backupsOf(forum, this.backupsIn(namespace))) {
       this.queue?.add(BACKUP + objectKey(namespace, b.metadata.name ?? ""));
     }
   }
@@ -133,7 +138,7 @@ export class BackupController {
   resync(): void {
     for (const b of this.deps.backups.list()) this.queue?.add(BACKUP + objectKey(b.metadata.namespace, b.metadata.name));
     for (const d of this.deps.discourses.list()) {
-      if (d.metadata.deletionTimestamp || hasBackupWork(d, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[])) this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
+      if (d.metadata.deletionTimestamp || hasBackupWork(d, this.backupsIn(d.metadata.namespace))) this.addForum(objectKey(d.metadata.namespace, d.metadata.name));
     }
   }
 
@@ -142,7 +147,7 @@ export class BackupController {
     for (const d of this.deps.discourses.list()) {
       if (d.metadata.deletionTimestamp || !this.owns(objectKey(d.metadata.namespace, d.metadata.name))) continue;
       const spec = (d.spec ?? {}) as DiscourseSpec;
-      const backups = backupsOf(d.metadata.name, this.deps.backups.list(d.metadata.namespace) as unknown as DiscourseBackup[]);
+      const backups = backupsOf(d.metadata.name, this.backupsIn(d.metadata.namespace));
       const due = dueScheduledBackup(d.metadata.name, spec.backup?.schedule, d.metadata.creationTimestamp, backups, now);
       // A backup beyond retention queues the forum; its reconcile keeps one a restore reads (reconcile-forum-backups.ts).
       if (due || backupsBeyondRetention(backups, spec.backup?.retention ?? DEFAULT_BACKUP_RETENTION).length > 0) {
