@@ -58,6 +58,14 @@ export function createdChildren(d: DefaultedDiscourse): DesiredChild[] {
   return buildAll(d).filter((c) => c.object !== null && c.mode !== "patchIfExists");
 }
 
+/** The web Deployment of the forum `name` in `namespace` (owned by a placeholder uid). @throws Error when the builders make none. */
+export function webDeployment(name: string, namespace: string): DesiredChild {
+  const d = defaulted(forumObject(name, namespace));
+  const web = createdChildren({ ...d, metadata: { ...d.metadata, uid: "00000000-0000-4000-8000-000000000001" } }).find((c) => c.kind === "Deployment");
+  if (!web) throw new Error("the builders made no Deployment");
+  return web;
+}
+
 /** `Kind/name`, the key the watchers use. */
 export function childKey(kind: string, name: string): string {
   return `${kind}/${name}`;

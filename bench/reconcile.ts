@@ -16,6 +16,7 @@
  *   request the operator sends; FORUM_CONCURRENCY forums at a time.
  */
 import type { DefaultedDiscourse, Discourse } from "../src/api/types.js";
+import type { DesiredChild } from "../reconciler/builders/index.js";
 import { GROUP, PLURAL, VERSION } from "../src/api/constants.js";
 import { resourcePath, resourceType } from "../reconciler/client/resources.js";
 import { ChildWatcher } from "./child-watcher.js";
@@ -76,6 +77,12 @@ export async function measureConverge(cluster: BenchCluster, namespace: string, 
   }
 }
 
+/** Server-side applies `c` into `namespace` as field manager `bench` (the request the operator sends for a child). @throws Error on any other answer than 200 or 201. */
+export async function applyChild(cluster: BenchCluster, namespace: string, c: DesiredChild): Promise<void> {
+  const path = `${resourcePath(resourceType(c.apiVersion, c.kind), namespace, c.name)}?fieldManager=bench&force=true`;
+  expectStatus(await cluster.api("PATCH", path, c.object, "application/apply-patch+yaml"), [200, 201], `applying ${c.kind} ${c.name}`);
+}
+
 /** Times the floor: no operator, the same objects from a plain parallel client. @returns seconds. */
 export async function measureFloor(cluster: BenchCluster, namespace: string, forums: Forum[], keys: string[], timeoutMs: number): Promise<number> {
   const watcher = await ChildWatcher.start(cluster.kc, namespace);
@@ -85,10 +92,7 @@ export async function measureFloor(cluster: BenchCluster, namespace: string, for
     await runPool(forums, FORUM_CONCURRENCY, async (f) => {
       const { uid } = await createDiscourse(cluster, namespace, f);
       const owned = { ...f.defaulted, metadata: { ...f.defaulted.metadata, uid } };
-      await Promise.all(createdChildren(owned).map(async (c) => {
-        const path = `${resourcePath(resourceType(c.apiVersion, c.kind), namespace, c.name)}?fieldManager=bench&force=true`;
-        expectStatus(await cluster.api("PATCH", path, c.object, "application/apply-patch+yaml"), [200, 201], `applying ${c.kind} ${c.name}`);
-      }));
+      await Promise.all(createdChildren(owned).map((c) => applyChild(cluster, namespace, c)));
     });
     return ((await done) - t0) / 1000;
   } finally {

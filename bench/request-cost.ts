@@ -12,9 +12,9 @@
 import { GROUP, PLURAL, VERSION } from "../src/api/constants.js";
 import { expectStatus, startBenchCluster } from "./cluster.js";
 import { cpuMeter } from "./cpu.js";
-import { createdChildren, defaulted, forumName, forumObject } from "./forums.js";
+import { forumName, forumObject, webDeployment } from "./forums.js";
 import { runPool } from "./pool.js";
-import { FORUM_CONCURRENCY } from "./reconcile.js";
+import { applyChild, FORUM_CONCURRENCY } from "./reconcile.js";
 
 const N = Number(process.env.BENCH_REQUESTS ?? 400);
 const MERGE = "application/merge-patch+json";
@@ -91,14 +91,7 @@ try {
   await measure("PATCH configmaps (a label)", async (name) => {
     expectStatus(await cluster.api("PATCH", `/api/v1/namespaces/${ns}/configmaps/${name}`, { metadata: { labels: { a: "b" } } }, MERGE), [200], `ConfigMap ${name}`);
   });
-  await measure("server-side apply: web Deployment", async (name) => {
-    const d = defaulted(forumObject(name, ns));
-    const owned = { ...d, metadata: { ...d.metadata, uid: "00000000-0000-4000-8000-000000000001" } };
-    const web = createdChildren(owned).find((c) => c.kind === "Deployment");
-    if (!web) throw new Error("the builders made no Deployment");
-    const res = await cluster.api("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/${web.name}?fieldManager=bench&force=true`, web.object, "application/apply-patch+yaml");
-    expectStatus(res, [200, 201], `applying Deployment ${web.name}`);
-  });
+  await measure("server-side apply: web Deployment", (name) => applyChild(cluster, ns, webDeployment(name, ns)));
   const header = ["request", "kube-apiserver ms", "etcd ms", "kube-controller-manager ms"];
   console.log(`CPU per request (${N} of each, ${FORUM_CONCURRENCY} at a time):`);
   for (const r of [header, ...rows]) console.log(`${r[0]!.padEnd(40)} ${r.slice(1).map((v) => v.padStart(28)).join("")}`);

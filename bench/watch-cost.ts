@@ -12,11 +12,11 @@
 import { request, type RequestOptions } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import { OWNED_LABEL_SELECTOR } from "../reconciler/builders/index.js";
-import { expectStatus, startBenchCluster, type BenchCluster } from "./cluster.js";
+import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { cpuMeter } from "./cpu.js";
-import { createdChildren, defaulted, forumName, forumObject } from "./forums.js";
+import { forumName, webDeployment } from "./forums.js";
 import { runPool } from "./pool.js";
-import { FORUM_CONCURRENCY } from "./reconcile.js";
+import { applyChild, FORUM_CONCURRENCY } from "./reconcile.js";
 
 const N = Number(process.env.BENCH_REQUESTS ?? 600);
 
@@ -41,13 +41,7 @@ try {
     const closers = await Promise.all(Array.from({ length: watches }, () => openWatch(cluster, `/apis/apps/v1/namespaces/${ns}/deployments?${query}`)));
     await sleep(500);
     const cpu = cpuMeter(cluster.plane.pids);
-    await runPool(Array.from({ length: N }, (_, i) => forumName(i)), FORUM_CONCURRENCY, async (name) => {
-      const d = defaulted(forumObject(name, ns));
-      const web = createdChildren({ ...d, metadata: { ...d.metadata, uid: "00000000-0000-4000-8000-000000000001" } }).find((c) => c.kind === "Deployment");
-      if (!web) throw new Error("the builders made no Deployment");
-      const res = await cluster.api("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/${web.name}?fieldManager=bench&force=true`, web.object, "application/apply-patch+yaml");
-      expectStatus(res, [200, 201], `applying Deployment ${web.name}`);
-    });
+    await runPool(Array.from({ length: N }, (_, i) => forumName(i)), FORUM_CONCURRENCY, (name) => applyChild(cluster, ns, webDeployment(name, ns)));
     // kube-controller-manager's status updates, ReplicaSets and Pods, whose Deployment events reach the watches
     await sleep(8000);
     const used = cpu();
