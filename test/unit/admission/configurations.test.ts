@@ -15,6 +15,16 @@ const rules = (operations: string[], resource = "discourses"): unknown[] => [
   { apiGroups: ["discourse.cern"], apiVersions: ["v1alpha1"], resources: [resource], operations, scope: "Namespaced" },
 ];
 const labels = { "app.kubernetes.io/managed-by": "discourse-operator" };
+/** Every webhook is skipped for an UPDATE that leaves spec, labels and annotations alone (test/integration/webhook/match-conditions.test.ts runs it). */
+const matchConditions = [
+  {
+    name: "changes-spec-labels-or-annotations",
+    expression:
+      "request.operation != 'UPDATE' || !has(object.spec) || !has(oldObject.spec) || object.spec != oldObject.spec" +
+      " || (has(object.metadata.labels) ? object.metadata.labels : {}) != (has(oldObject.metadata.labels) ? oldObject.metadata.labels : {})" +
+      " || (has(object.metadata.annotations) ? object.metadata.annotations : {}) != (has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {})",
+  },
+];
 
 describe("webhook configurations", () => {
   const cases = [
@@ -33,6 +43,7 @@ describe("webhook configurations", () => {
               caBundle: CA,
             },
             rules: rules(["CREATE", "UPDATE", "DELETE"]),
+            matchConditions,
             failurePolicy: "Fail",
             sideEffects: "None",
             matchPolicy: "Equivalent",
@@ -47,6 +58,7 @@ describe("webhook configurations", () => {
               caBundle: CA,
             },
             rules: rules(["CREATE", "UPDATE"], "discoursebackups"),
+            matchConditions,
             failurePolicy: "Fail",
             sideEffects: "None",
             matchPolicy: "Equivalent",
@@ -69,6 +81,7 @@ describe("webhook configurations", () => {
             name: "default.discourse.cern",
             clientConfig: { url: "https://127.0.0.1:40123/mutate-discourse-cern-v1alpha1-discourse", caBundle: CA },
             rules: rules(["CREATE", "UPDATE"]),
+            matchConditions,
             failurePolicy: "Fail",
             sideEffects: "NoneOnDryRun",
             matchPolicy: "Equivalent",
