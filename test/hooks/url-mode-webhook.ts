@@ -8,7 +8,7 @@ import { AdmissionregistrationV1Api } from "@kubernetes/client-node";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { FolderCertificateStore } from "../../certs/folder-store.js";
 import { MUTATING_CONFIGURATION_NAME, VALIDATING_CONFIGURATION_NAME } from "../../src/api/constants.js";
 import { urlEndpoint } from "../../webhooks/configurations/build-configurations.js";
@@ -33,8 +33,8 @@ export function testApiserverCallers(): CallerPolicy {
   return { mode: "client-certificate", ca: Buffer.from(caData, "base64").toString("utf8"), commonNames: [ADMISSION_CLIENT_CN] };
 }
 
-/** Starts the webhook (logs silenced) and registers it; call `stop()` in `after`. */
-export async function startUrlModeWebhook(prefix: string, callers: CallerPolicy = testApiserverCallers()): Promise<UrlModeWebhook> {
+/** Starts the webhook (logs silenced unless `logger` is given) and registers it; call `stop()` in `after`. */
+export async function startUrlModeWebhook(prefix: string, callers: CallerPolicy = testApiserverCallers(), logger: Logger = pino({ level: "silent" })): Promise<UrlModeWebhook> {
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
   const webhook = await runWebhook({
     kc: env().kc,
@@ -43,7 +43,7 @@ export async function startUrlModeWebhook(prefix: string, callers: CallerPolicy 
     port: 0,
     host: "127.0.0.1",
     callers,
-    logger: pino({ level: "silent" }),
+    logger,
   });
   return {
     webhook,
