@@ -9,10 +9,11 @@
  *
  * Usage: npx tsx bench/watch-cost.ts   (BENCH_REQUESTS=N, default 600)
  */
-import { request, type RequestOptions } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import { OWNED_LABEL_SELECTOR } from "../reconciler/builders/index.js";
-import { startBenchCluster, type BenchCluster } from "./cluster.js";
+import { ApiTransport } from "../src/kube/api-transport.js";
+import { accessFromKubeConfig } from "../src/kube/cluster-access.js";
+import { startBenchCluster } from "./cluster.js";
 import { cpuMeter } from "./cpu.js";
 import { forumName, webDeployment } from "./forums.js";
 import { runPool } from "./pool.js";
@@ -20,25 +21,15 @@ import { applyChild, FORUM_CONCURRENCY } from "./reconcile.js";
 
 const N = Number(process.env.BENCH_REQUESTS ?? 600);
 
-/** Opens a watch of `path` and reads its events; @returns a function that closes it. */
-async function openWatch(cluster: BenchCluster, path: string): Promise<() => void> {
-  const server = new URL(cluster.kc.getCurrentCluster()?.server ?? "");
-  const tls: RequestOptions = {};
-  await cluster.kc.applyToHTTPSOptions(tls);
-  const req = request({ host: server.hostname, port: server.port, path, method: "GET", ca: tls.ca, cert: tls.cert, key: tls.key, headers: { Accept: "application/json" } }, (res) => {
-    res.resume();
-  });
-  req.on("error", () => undefined);
-  req.end();
-  return () => req.destroy();
-}
-
 const cluster = await startBenchCluster({ workloads: false });
+const transport = new ApiTransport(accessFromKubeConfig(cluster.kc));
 try {
   for (const [round, watches] of [[1, 0], [1, 1], [1, 3], [2, 0], [2, 3]] as const) {
     const ns = await cluster.namespace(`bench-watch-cost-${round}-${watches}`);
-    const query = `watch=true&allowWatchBookmarks=true&labelSelector=${encodeURIComponent(OWNED_LABEL_SELECTOR)}`;
-    const closers = await Promise.all(Array.from({ length: watches }, () => openWatch(cluster, `/apis/apps/v1/namespaces/${ns}/deployments?${query}`)));
+    // The operator's own watch request (ApiTransport.watch, as its informers send it); the events are dropped.
+    const watch = (): Promise<AbortController> =>
+      transport.watch(`/apis/apps/v1/namespaces/${ns}/deployments`, { allowWatchBookmarks: "true", labelSelector: OWNED_LABEL_SELECTOR }, () => undefined, () => undefined);
+    const closers = await Promise.all(Array.from({ length: watches }, watch));
     await sleep(500);
     const cpu = cpuMeter(cluster.plane.pids);
     await runPool(Array.from({ length: N }, (_, i) => forumName(i)), FORUM_CONCURRENCY, (name) => applyChild(cluster, ns, webDeployment(name, ns)));
@@ -47,7 +38,7 @@ try {
     const used = cpu();
     const ms = (process: string): string => (((used[process] ?? 0) * 1000) / N).toFixed(2);
     console.log(`round ${round}, ${watches} watches: kube-apiserver ${ms("kube-apiserver")} ms, etcd ${ms("etcd")} ms, kube-controller-manager ${ms("kube-controller")} ms per Deployment`);
-    closers.forEach((close) => close());
+    closers.forEach((c) => c.abort());
   }
 } finally {
   await cluster.stop();
