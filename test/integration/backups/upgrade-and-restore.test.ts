@@ -62,17 +62,21 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
       .map((e) => ({ reason: e.reason ?? "", message: e.message ?? "", at: time(e.firstTimestamp) }));
   }
 
+  let upAttempt = 0;
+  let upForum = "";
   it("changing spec.version makes a BeforeUpgrade backup complete before the migration Job exists", async () => {
-    await readyForum("up");
-    const before = new Set((await jobs("up-migrate-")).map((j) => j.metadata.name));
-    await apply(discourseManifest(ns, { name: "up", spec: spec("up", { version: NEXT }) }));
-    const backup = await waitFor("the BeforeUpgrade backup", async () => (await backups("BeforeUpgrade", "up"))[0], 30_000);
-    expect(backup.metadata.name).to.match(/^up-before-2026-1-2-[0-9a-f]{12}$/);
-    const pre = await waitFor("the new pre-deployment Job", async () => (await jobs("up-migrate-2026-1-2-")).find((j) => !before.has(j.metadata.name) && j.metadata.name.endsWith("-pre")), 120_000);
+    upForum = `up${++upAttempt}`; // each attempt its own forum: a retry must not meet the first attempt's
+    const up = upForum;
+    await readyForum(up);
+    const before = new Set((await jobs(`${up}-migrate-`)).map((j) => j.metadata.name));
+    await apply(discourseManifest(ns, { name: up, spec: spec(up, { version: NEXT }) }));
+    const backup = await waitFor("the BeforeUpgrade backup", async () => (await backups("BeforeUpgrade", up))[0], 30_000);
+    expect(backup.metadata.name).to.match(new RegExp(`^${up}-before-2026-1-2-[0-9a-f]{12}$`));
+    const pre = await waitFor("the new pre-deployment Job", async () => (await jobs(`${up}-migrate-2026-1-2-`)).find((j) => !before.has(j.metadata.name) && j.metadata.name.endsWith("-pre")), 120_000);
     const done = (await getObj(DSC, "DiscourseBackup", ns, backup.metadata.name))!;
     expect((done.status as { phase?: string }).phase).to.equal("Completed");
     expect(time(pre.metadata.creationTimestamp)).to.be.at.least(time((done.status as { completedAt?: string }).completedAt));
-    const events = await eventReasons("up");
+    const events = await eventReasons(up);
     const made = events.find((e) => e.reason === "BackupBeforeUpgrade");
     const completed = events.find((e) => e.reason === "BackupCompleted" && e.message.includes(backup.metadata.name));
     const created = events.find((e) => e.reason === "Created" && e.message.split(", ").some((part) => part.endsWith(`Job ${pre.metadata.name}`)));
@@ -81,43 +85,48 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     expect(completed!.at).to.be.at.most(created!.at);
   });
 
+  let stuckAttempt = 0;
   it("a failing backup stops the upgrade: Degraded, BackupFailed, the old version keeps serving, no migration Job", async () => {
-    await readyForum("stuck", { database: { image: FAILING_IMAGE } });
-    const web = await getObj("apps/v1", "Deployment", ns, "stuck-web");
+    const stuck = `stuck${++stuckAttempt}`; // each attempt its own forum
+    await readyForum(stuck, { database: { image: FAILING_IMAGE } });
+    const web = await getObj("apps/v1", "Deployment", ns, `${stuck}-web`);
     const image = (web?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image;
-    await apply(discourseManifest(ns, { name: "stuck", spec: spec("stuck", { database: { image: FAILING_IMAGE }, version: NEXT }) }));
+    await apply(discourseManifest(ns, { name: stuck, spec: spec(stuck, { database: { image: FAILING_IMAGE }, version: NEXT }) }));
     const dsc = await waitFor("Degraded BackupFailed", async () => {
-      const o = await getObj(DSC, "Discourse", ns, "stuck");
+      const o = await getObj(DSC, "Discourse", ns, stuck);
       return condition(o, "Degraded")?.reason === "BackupFailed" ? o : null;
     }, 150_000, 500).catch(async (err: unknown) => {
-      console.log(JSON.stringify({ forum: (await getObj(DSC, "Discourse", ns, "stuck"))?.status, backups: (await backups("BeforeUpgrade", "stuck")).map((b) => b.status), jobs: (await jobs("stuck-backup")).map((j) => j.status) }, null, 1));
+      console.log(JSON.stringify({ forum: (await getObj(DSC, "Discourse", ns, stuck))?.status, backups: (await backups("BeforeUpgrade", stuck)).map((b) => b.status), jobs: (await jobs(`${stuck}-backup`)).map((j) => j.status) }, null, 1));
       throw err;
     });
-    expect(condition(dsc, "Degraded")?.message).to.match(/^the backup before the upgrade, DiscourseBackup stuck-before-2026-1-2-[0-9a-f]{12}, failed/);
-    expect(await jobs("stuck-migrate-2026-1-2-")).to.deep.equal([]);
-    const webNow = await getObj("apps/v1", "Deployment", ns, "stuck-web");
+    expect(condition(dsc, "Degraded")?.message).to.match(new RegExp(`^the backup before the upgrade, DiscourseBackup ${stuck}-before-2026-1-2-[0-9a-f]{12}, failed`));
+    expect(await jobs(`${stuck}-migrate-2026-1-2-`)).to.deep.equal([]);
+    const webNow = await getObj("apps/v1", "Deployment", ns, `${stuck}-web`);
     expect((webNow?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image).to.equal(image);
-    await waitFor("BackupFailed Event", async () => (await eventReasons("stuck")).some((e) => e.reason === "BackupFailed"), 15_000);
+    await waitFor("BackupFailed Event", async () => (await eventReasons(stuck)).some((e) => e.reason === "BackupFailed"), 15_000);
   });
 
+  let copyAttempt = 0;
   it("a new forum with restore.backup runs its restore Job before its first migration", async () => {
-    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name: "up-manual" }, spec: { discourse: "up" } }) });
+    const k = ++copyAttempt; // each attempt its own backup and forum
+    const [manual, copy] = [`${upForum}-manual${k}`, `copy${k}`];
+    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name: manual }, spec: { discourse: upForum } }) });
     expect(made.code, made.stderr).to.equal(0);
-    await waitFor("up-manual Completed", async () => ((await getObj(DSC, "DiscourseBackup", ns, "up-manual"))?.status as { phase?: string } | undefined)?.phase === "Completed", 90_000);
-    await apply(credentialsSecret(ns, "copy"), discourseManifest(ns, { name: "copy", spec: spec("copy", { restore: { backup: "up-manual" } }) }));
-    const pre = await waitFor("copy's first migration Job", async () => (await jobs("copy-migrate-")).find((j) => j.metadata.name.endsWith("-pre")), 150_000);
-    const restore = await getObj("batch/v1", "Job", ns, "copy-restore");
+    await waitFor(`${manual} Completed`, async () => ((await getObj(DSC, "DiscourseBackup", ns, manual))?.status as { phase?: string } | undefined)?.phase === "Completed", 90_000);
+    await apply(credentialsSecret(ns, copy), discourseManifest(ns, { name: copy, spec: spec(copy, { restore: { backup: manual } }) }));
+    const pre = await waitFor(`${copy}'s first migration Job`, async () => (await jobs(`${copy}-migrate-`)).find((j) => j.metadata.name.endsWith("-pre")), 150_000);
+    const restore = await getObj("batch/v1", "Job", ns, `${copy}-restore`);
     expect(restore?.metadata.labels?.["app.kubernetes.io/component"]).to.equal("restore");
     expect((restore?.status as { succeeded?: number }).succeeded).to.equal(1);
     expect(time(pre.metadata.creationTimestamp)).to.be.at.least(time((restore?.status as { completionTime?: string }).completionTime));
     const container = (restore?.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }>; volumes: Array<{ persistentVolumeClaim?: { claimName: string } }> } } }).template.spec;
-    expect(container.containers[0]?.env.find((e) => e.name === "BACKUP_DIR")?.value).to.equal("/backups/up-manual");
-    expect(container.volumes.map((v) => v.persistentVolumeClaim?.claimName)).to.deep.equal(["up-backups", "copy-uploads"]);
-    const copy = await waitFor("copy's status names its backup", async () => {
-      const o = await getObj(DSC, "Discourse", ns, "copy");
+    expect(container.containers[0]?.env.find((e) => e.name === "BACKUP_DIR")?.value).to.equal(`/backups/${manual}`);
+    expect(container.volumes.map((v) => v.persistentVolumeClaim?.claimName)).to.deep.equal([`${upForum}-backups`, `${copy}-uploads`]);
+    const restored = await waitFor(`${copy}'s status names its backup`, async () => {
+      const o = await getObj(DSC, "Discourse", ns, copy);
       return (o?.status as { restoredFrom?: string } | undefined)?.restoredFrom ? o : null;
     }, 30_000);
-    expect((copy.status as { restoredFrom?: string }).restoredFrom).to.equal("up-manual");
+    expect((restored.status as { restoredFrom?: string }).restoredFrom).to.equal(manual);
   });
 
   async function completedBackup(name: string, forum: string): Promise<void> {
@@ -126,35 +135,41 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     await waitFor(`${name} Completed`, async () => phase(await getObj(DSC, "DiscourseBackup", ns, name)) === "Completed", 90_000);
   }
 
+  let readAttempt = 0;
   it("a backup an active restore reads: retention skips it and its deletion waits; the files go once the restore Job is gone", async () => {
-    await apply(credentialsSecret(ns, "src"), discourseManifest(ns, { name: "src", spec: spec("src", { backup: { retention: 1 } }) }));
-    await waitFor("src web Deployment", () => getObj("apps/v1", "Deployment", ns, "src-web"), 30_000);
-    await completedBackup("src-old", "src");
+    // each attempt has its own forums and backups: a retry must not meet the first attempt's
+    readAttempt += 1;
+    const src = `src${readAttempt}`;
+    const rdr = `reader${readAttempt}`;
+    const [old, recent] = [`${src}-old`, `${src}-new`];
+    await apply(credentialsSecret(ns, src), discourseManifest(ns, { name: src, spec: spec(src, { backup: { retention: 1 } }) }));
+    await waitFor(`${src} web Deployment`, () => getObj("apps/v1", "Deployment", ns, `${src}-web`), 30_000);
+    await completedBackup(old, src);
 
-    // a new forum restoring from src-old; its restore pod runs and never finishes
-    await apply(credentialsSecret(ns, "reader"), discourseManifest(ns, { name: "reader", spec: spec("reader", { restore: { backup: "src-old" }, database: { image: HOLD_IMAGE } }) }));
-    await waitFor("reader-restore running", async () => ((await getObj("batch/v1", "Job", ns, "reader-restore"))?.status as { active?: number } | undefined)?.active === 1, 150_000, 500);
+    // a new forum restoring from the old backup; its restore pod runs and never finishes
+    await apply(credentialsSecret(ns, rdr), discourseManifest(ns, { name: rdr, spec: spec(rdr, { restore: { backup: old }, database: { image: HOLD_IMAGE } }) }));
+    await waitFor(`${rdr}-restore running`, async () => ((await getObj("batch/v1", "Job", ns, `${rdr}-restore`))?.status as { active?: number } | undefined)?.active === 1, 150_000, 500);
 
-    // retention 1: a newer completed backup would prune src-old, but the restore reads it
-    await completedBackup("src-new", "src");
+    // retention 1: a newer completed backup would prune the old one, but the restore reads it
+    await completedBackup(recent, src);
     await sleep(5000); // five ticks of the backup controller (backupTickMs 1000)
-    const kept = await getObj(DSC, "DiscourseBackup", ns, "src-old");
+    const kept = await getObj(DSC, "DiscourseBackup", ns, old);
     expect(phase(kept)).to.equal("Completed");
     expect(kept?.metadata.deletionTimestamp).to.equal(undefined);
 
     // deleting it by hand: held by its finalizer, no cleanup Job, an Event says why
-    await kubectlOk(["delete", "-n", ns, "dscb", "src-old", "--wait=false"]);
-    const why = await waitFor("BackupInUse Event", async () => (await eventReasons("src")).find((e) => e.reason === "BackupInUse"), 30_000);
-    expect(why.message).to.equal("DiscourseBackup src-old is being deleted: its files are kept until restore Job reader-restore, which reads them, finished");
+    await kubectlOk(["delete", "-n", ns, "dscb", old, "--wait=false"]);
+    const why = await waitFor("BackupInUse Event", async () => (await eventReasons(src)).find((e) => e.reason === "BackupInUse"), 30_000);
+    expect(why.message).to.equal(`DiscourseBackup ${old} is being deleted: its files are kept until restore Job ${rdr}-restore, which reads them, finished`);
     await sleep(3000);
-    expect((await getObj(DSC, "DiscourseBackup", ns, "src-old"))?.metadata.deletionTimestamp).to.be.a("string");
-    expect(await getObj("batch/v1", "Job", ns, "src-cleanup-old")).to.equal(null);
-    expect((await getObj("batch/v1", "Job", ns, "reader-restore"))?.metadata.deletionTimestamp).to.equal(undefined);
+    expect((await getObj(DSC, "DiscourseBackup", ns, old))?.metadata.deletionTimestamp).to.be.a("string");
+    expect(await getObj("batch/v1", "Job", ns, `${src}-cleanup-old`)).to.equal(null);
+    expect((await getObj("batch/v1", "Job", ns, `${rdr}-restore`))?.metadata.deletionTimestamp).to.equal(undefined);
 
     // the restore Job goes (its forum no longer finds a backup to restore from): the deletion finishes
-    await kubectlOk(["delete", "-n", ns, "job", "reader-restore", "--cascade=background", "--wait=false"]);
-    await waitFor("src-old gone", async () => (await getObj(DSC, "DiscourseBackup", ns, "src-old")) === null, 90_000);
-    expect((await eventReasons("src")).map((e) => e.message)).to.include("DiscourseBackup src-old deleted: its files were removed by Job src-cleanup-old");
-    expect(phase(await getObj(DSC, "DiscourseBackup", ns, "src-new"))).to.equal("Completed");
+    await kubectlOk(["delete", "-n", ns, "job", `${rdr}-restore`, "--cascade=background", "--wait=false"]);
+    await waitFor(`${old} gone`, async () => (await getObj(DSC, "DiscourseBackup", ns, old)) === null, 90_000);
+    expect((await eventReasons(src)).map((e) => e.message)).to.include(`DiscourseBackup ${old} deleted: its files were removed by Job ${src}-cleanup-old`);
+    expect(phase(await getObj(DSC, "DiscourseBackup", ns, recent))).to.equal("Completed");
   });
 });
