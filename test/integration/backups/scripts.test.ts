@@ -11,6 +11,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { BACKUP_FILES, BACKUP_SCRIPT, CLEANUP_SCRIPT, RESTORE_SCRIPT } from "../../../reconciler/builders/backup-scripts.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { psql, run, startPostgres, type CommandResult, type PostgresServer } from "../../hooks/postgres.js";
 
 const OLD = { user: "forum_old", password: "old-Secret-1" };
@@ -285,18 +286,18 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
     });
   }
 
-  it("accepts the untouched copy with the recorded manifest sha256 (the refusals above are the damage's doing)", async () => {
-    const dir = copyOf("untouched");
-    const database = "restored_again";
+  it("accepts the untouched copy with the recorded manifest sha256 (the refusals above are the damage's doing)", async function () {
+    const dir = copyOf(attemptName(this, "untouched"));
+    const database = attemptName(this, "restored_again").replace(/-/g, "_"); // a retry on the same server restores into a new database
     await createDatabase(pg, database, NEW);
-    const r = await restore(dir, database, volumeRoot(join(work, "uploads-again")), { MANIFEST_SHA256: recordedManifestSha256() });
+    const r = await restore(dir, database, volumeRoot(join(work, attemptName(this, "uploads-again"))), { MANIFEST_SHA256: recordedManifestSha256() });
     expect(r.code, r.stderr).to.equal(0);
     expect(await sql(pg, database, SNAPSHOT)).to.equal(snapshot);
   });
 
   it("cleanup removes a backup's files and partial leftovers, and nothing else", async () => {
     mkdirSync(join(root, ".partial-good.abc123"));
-    mkdirSync(join(root, "goodness"));
+    mkdirSync(join(root, "goodness"), { recursive: true }); // kept by the first attempt of a retried test
     const r = await run("sh", ["-c", CLEANUP_SCRIPT], { env: { BACKUP_NAME: "good", BACKUP_ROOT: root } });
     expect(r.code, r.stderr).to.equal(0);
     expect(readdirSync(root)).to.deep.equal(["goodness"]);

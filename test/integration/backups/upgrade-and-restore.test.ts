@@ -13,6 +13,7 @@
  */
 import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
+import { attemptName } from "../../hooks/attempt.js";
 import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, reader, runReconciler, waitFor, type Running } from "../reconciler/helpers.js";
@@ -62,10 +63,9 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
       .map((e) => ({ reason: e.reason ?? "", message: e.message ?? "", at: time(e.firstTimestamp) }));
   }
 
-  let upAttempt = 0;
   let upForum = "";
-  it("changing spec.version makes a BeforeUpgrade backup complete before the migration Job exists", async () => {
-    upForum = `up${++upAttempt}`; // each attempt its own forum: a retry must not meet the first attempt's
+  it("changing spec.version makes a BeforeUpgrade backup complete before the migration Job exists", async function () {
+    upForum = attemptName(this, "up");
     const up = upForum;
     await readyForum(up);
     const before = new Set((await jobs(`${up}-migrate-`)).map((j) => j.metadata.name));
@@ -85,9 +85,8 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     expect(completed!.at).to.be.at.most(created!.at);
   });
 
-  let stuckAttempt = 0;
-  it("a failing backup stops the upgrade: Degraded, BackupFailed, the old version keeps serving, no migration Job", async () => {
-    const stuck = `stuck${++stuckAttempt}`; // each attempt its own forum
+  it("a failing backup stops the upgrade: Degraded, BackupFailed, the old version keeps serving, no migration Job", async function () {
+    const stuck = attemptName(this, "stuck");
     await readyForum(stuck, { database: { image: FAILING_IMAGE } });
     const web = await getObj("apps/v1", "Deployment", ns, `${stuck}-web`);
     const image = (web?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image;
@@ -106,10 +105,8 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     await waitFor("BackupFailed Event", async () => (await eventReasons(stuck)).some((e) => e.reason === "BackupFailed"), 15_000);
   });
 
-  let copyAttempt = 0;
-  it("a new forum with restore.backup runs its restore Job before its first migration", async () => {
-    const k = ++copyAttempt; // each attempt its own backup and forum
-    const [manual, copy] = [`${upForum}-manual${k}`, `copy${k}`];
+  it("a new forum with restore.backup runs its restore Job before its first migration", async function () {
+    const [manual, copy] = [attemptName(this, `${upForum}-manual`), attemptName(this, "copy")];
     const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name: manual }, spec: { discourse: upForum } }) });
     expect(made.code, made.stderr).to.equal(0);
     await waitFor(`${manual} Completed`, async () => ((await getObj(DSC, "DiscourseBackup", ns, manual))?.status as { phase?: string } | undefined)?.phase === "Completed", 90_000);
@@ -135,12 +132,8 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     await waitFor(`${name} Completed`, async () => phase(await getObj(DSC, "DiscourseBackup", ns, name)) === "Completed", 90_000);
   }
 
-  let readAttempt = 0;
-  it("a backup an active restore reads: retention skips it and its deletion waits; the files go once the restore Job is gone", async () => {
-    // each attempt has its own forums and backups: a retry must not meet the first attempt's
-    readAttempt += 1;
-    const src = `src${readAttempt}`;
-    const rdr = `reader${readAttempt}`;
+  it("a backup an active restore reads: retention skips it and its deletion waits; the files go once the restore Job is gone", async function () {
+    const [src, rdr] = [attemptName(this, "src"), attemptName(this, "reader")];
     const [old, recent] = [`${src}-old`, `${src}-new`];
     await apply(credentialsSecret(ns, src), discourseManifest(ns, { name: src, spec: spec(src, { backup: { retention: 1 } }) }));
     await waitFor(`${src} web Deployment`, () => getObj("apps/v1", "Deployment", ns, `${src}-web`), 30_000);

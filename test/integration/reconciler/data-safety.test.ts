@@ -8,6 +8,7 @@
  */
 import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
+import { attemptName } from "../../hooks/attempt.js";
 import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { apply, discourseManifest, getObj, kubectlOk, runReconciler, settle, waitFor, type Running } from "./helpers.js";
@@ -73,24 +74,26 @@ describe("reconciler: data safety", function () {
   it("deletionPolicy Retain keeps the claims and the Secrets under background, foreground and orphan deletion, and after a switch from Delete", async function () {
     this.timeout(240_000);
     const cascades = ["background", "foreground", "orphan"] as const;
-    const forums = await Promise.all([...cascades.map((c) => createForum(ns, `keep-${c}`)), createForum(ns, "switched", { deletionPolicy: "Delete" })]);
+    const keep = (c: string): string => attemptName(this, `keep-${c}`);
+    const switched = attemptName(this, "switched");
+    const forums = await Promise.all([...cascades.map((c) => createForum(ns, keep(c))), createForum(ns, switched, { deletionPolicy: "Delete" })]);
     // Under Delete the uploads claim is owned; switching to Retain releases it at the next reconcile.
-    const ownedUploads = await getObj("v1", "PersistentVolumeClaim", ns, "switched-uploads");
+    const ownedUploads = await getObj("v1", "PersistentVolumeClaim", ns, `${switched}-uploads`);
     expect(ownedUploads?.metadata.ownerReferences?.map((o) => o.kind)).to.deep.equal(["Discourse"]);
-    await kubectlOk(["patch", "dsc", "switched", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
+    await kubectlOk(["patch", "dsc", switched, "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
     await waitFor("switched: no owner reference on its claims and Secrets", async () => {
-      const all = await Promise.all(retained("switched").map(([kind, child]) => getObj("v1", kind, ns, child)));
+      const all = await Promise.all(retained(switched).map(([kind, child]) => getObj("v1", kind, ns, child)));
       return all.every((o) => o && (o.metadata.ownerReferences ?? []).length === 0);
     }, 20_000);
     await settle(r);
-    const deletions = [...cascades.map((c) => [`keep-${c}`, c]), ["switched", "foreground"]] as const;
+    const deletions = [...cascades.map((c) => [keep(c), c] as const), [switched, "foreground"] as const];
     await Promise.all(deletions.map(([name, cascade]) => kubectlOk(["delete", "dsc", name, "-n", ns, `--cascade=${cascade}`, "--wait=false"])));
     for (const [name] of deletions) await waitFor(`Discourse ${name} gone`, async () => (await getObj(DSC, "Discourse", ns, name)) === null, 90_000);
     // The garbage collector has run once the owned web Deployments are gone (not for orphan).
     for (const [name, cascade] of deletions) {
       if (cascade !== "orphan") await waitFor(`${name}-web collected`, async () => (await getObj("apps/v1", "Deployment", ns, `${name}-web`)) === null, 120_000);
     }
-    for (const sts of ["keep-foreground-postgresql", "keep-foreground-redis", "keep-background-postgresql"]) {
+    for (const sts of [`${keep("foreground")}-postgresql`, `${keep("foreground")}-redis`, `${keep("background")}-postgresql`]) {
       await waitFor(`StatefulSet ${sts} collected`, async () => (await getObj("apps/v1", "StatefulSet", ns, sts)) === null, 60_000);
     }
     deletions.forEach(([name], i) => expect(name).to.equal(forums[i]?.metadata.name));
@@ -99,14 +102,15 @@ describe("reconciler: data safety", function () {
 
   it("Secrets created under Retain take an owner reference under Delete and lose it again under Retain", async function () {
     this.timeout(90_000);
-    await createForum(ns, "flip");
-    const secrets = ["flip-db-credentials", "flip-app-secrets"];
+    const flip = attemptName(this, "flip");
+    await createForum(ns, flip);
+    const secrets = [`${flip}-db-credentials`, `${flip}-app-secrets`];
     const owners = async (): Promise<string[][]> =>
       Promise.all(secrets.map(async (s) => ((await getObj("v1", "Secret", ns, s))?.metadata.ownerReferences ?? []).map((o) => o.kind)));
     expect(await owners()).to.deep.equal([[], []]);
-    await kubectlOk(["patch", "dsc", "flip", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Delete"}}']);
+    await kubectlOk(["patch", "dsc", flip, "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Delete"}}']);
     await waitFor("flip: its Secrets owned under Delete", async () => JSON.stringify(await owners()) === JSON.stringify([["Discourse"], ["Discourse"]]), 20_000);
-    await kubectlOk(["patch", "dsc", "flip", "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
+    await kubectlOk(["patch", "dsc", flip, "-n", ns, "--type=merge", "-p", '{"spec":{"deletionPolicy":"Retain"}}']);
     await waitFor("flip: its Secrets released under Retain", async () => JSON.stringify(await owners()) === JSON.stringify([[], []]), 20_000);
   });
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { attemptName } from "../../hooks/attempt.js";
 import { installCrd, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { apply, credentialsSecret, discourseManifest, getObj, kubectlOk, runReconciler, settle, waitFor, waitForPhase, type Running } from "./helpers.js";
@@ -61,23 +62,24 @@ describe("reconciler: deletion policies, pause, invalid objects", function () {
 
   it("paused: reports Paused and corrects nothing", async function () {
     this.timeout(120_000);
-    await createForum("still");
-    await waitForPhase(ns, "still", "Running", 90_000);
-    await kubectlOk(["patch", "dsc", "still", "-n", ns, "--type=merge", "-p", '{"spec":{"paused":true}}']);
-    await waitFor("phase Paused", async () => ((await getObj(DSC, "Discourse", ns, "still"))?.status as { phase?: string } | undefined)?.phase === "Paused");
-    const dsc = await getObj(DSC, "Discourse", ns, "still");
+    const still = attemptName(this, "still"); // a retry must not meet the first attempt's paused forum
+    await createForum(still);
+    await waitForPhase(ns, still, "Running", 90_000);
+    await kubectlOk(["patch", "dsc", still, "-n", ns, "--type=merge", "-p", '{"spec":{"paused":true}}']);
+    await waitFor("phase Paused", async () => ((await getObj(DSC, "Discourse", ns, still))?.status as { phase?: string } | undefined)?.phase === "Paused");
+    const dsc = await getObj(DSC, "Discourse", ns, still);
     expect(condition(dsc, "Paused")?.status).to.equal("True");
-    await kubectlOk(["scale", "deployment/still-web", "-n", ns, "--replicas=4"]);
+    await kubectlOk(["scale", `deployment/${still}-web`, "-n", ns, "--replicas=4"]);
     const writes = r.handle.writeRequests();
     r.handle.resyncNow();
     await settle(r, 1000);
     expect(r.handle.writeRequests()).to.equal(writes);
-    expect(((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas).to.equal(4);
-    await kubectlOk(["patch", "dsc", "still", "-n", ns, "--type=merge", "-p", '{"spec":{"paused":false}}']);
-    await waitFor("replicas corrected after unpause", async () => ((await getObj("apps/v1", "Deployment", ns, "still-web"))?.spec as { replicas: number }).replicas === 1);
+    expect(((await getObj("apps/v1", "Deployment", ns, `${still}-web`))?.spec as { replicas: number }).replicas).to.equal(4);
+    await kubectlOk(["patch", "dsc", still, "-n", ns, "--type=merge", "-p", '{"spec":{"paused":false}}']);
+    await waitFor("replicas corrected after unpause", async () => ((await getObj("apps/v1", "Deployment", ns, `${still}-web`))?.spec as { replicas: number }).replicas === 1);
     // Status is written last in a reconcile, just after the correction.
     const unpaused = await waitFor("Paused condition False", async () => {
-      const o = await getObj(DSC, "Discourse", ns, "still");
+      const o = await getObj(DSC, "Discourse", ns, still);
       return condition(o, "Paused")?.status === "False" ? o : null;
     });
     expect((unpaused.status as { phase?: string }).phase).to.not.equal("Paused");

@@ -6,6 +6,7 @@
  * never becomes ready, so a Job never ends), set as `spec.env` entries with `valueFrom`.
  */
 import { expect } from "chai";
+import { attemptName, retryOf } from "../../hooks/attempt.js";
 import { installCrd, newNamespace } from "../../hooks/control-plane.js";
 import type { KubeObject } from "../../../reconciler/client/kube-client.js";
 import { DEFAULT_DISCOURSE_VERSION } from "../../../src/api/constants.js";
@@ -81,6 +82,19 @@ describe("reconciler: migrations on simulated nodes", function () {
     }, timeoutMs, 200);
   }
 
+  /**
+   * The forum an upgrade test changes: "fresh" (made by the test before) on the first attempt;
+   * on a retry a forum of its own, Running at the default version, since the failed attempt
+   * may have left "fresh" anywhere (retries in .mocharc.integration.json).
+   */
+  async function forumFor(ctx: Mocha.Context, retryBase: string): Promise<string> {
+    if (retryOf(ctx) === 0) return "fresh";
+    const name = attemptName(ctx, retryBase);
+    await apply(credentialsSecret(ns, name), discourseManifest(ns, { name, spec: { hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"] } }));
+    await running(name, { version: DEFAULT_DISCOURSE_VERSION });
+    return name;
+  }
+
   it("before its first migration succeeded, no web or sidekiq pod runs; a spec change then makes no second Job", async function () {
     this.timeout(60_000);
     // external backends: no gate waits; the marker keeps the migration pod from ever ending
@@ -128,21 +142,22 @@ describe("reconciler: migrations on simulated nodes", function () {
 
   it("an upgrade runs the pre-deployment migration while the old version serves, rolls, then runs the post-deployment migration", async function () {
     this.timeout(150_000);
-    const before = statusOf(await getObj(DSC, "Discourse", ns, "fresh"));
-    const oldJobs = (await jobs("fresh")).map((j) => j.metadata.name);
-    const phases = watchPhases("fresh");
-    await kubectlOk(["patch", "dsc", "fresh", "-n", ns, "--type=merge", "-p", '{"spec":{"version":"2026.1.2"}}']);
-    const dsc = await running("fresh", { version: "2026.1.2" });
+    const name = await forumFor(this, "upgraded");
+    const before = statusOf(await getObj(DSC, "Discourse", ns, name));
+    const oldJobs = (await jobs(name)).map((j) => j.metadata.name);
+    const phases = watchPhases(name);
+    await kubectlOk(["patch", "dsc", name, "-n", ns, "--type=merge", "-p", '{"spec":{"version":"2026.1.2"}}']);
+    const dsc = await running(name, { version: "2026.1.2" });
     expect(phases.stop()).to.include("Upgrading");
     expect(statusOf(dsc).revision).to.not.equal(before.revision);
     const now = await waitFor("the old revision's Jobs deleted", async () => {
-      const js = await jobs("fresh");
+      const js = await jobs(name);
       return js.some((j) => oldJobs.includes(j.metadata.name)) ? null : js;
     });
     const pre = now.find((j) => stage(j) === "pre")!;
     const post = now.find((j) => stage(j) === "post")!;
     expect([pre, post].map((j) => j.metadata.labels?.["discourse.cern/version"])).to.deep.equal(["2026.1.2", "2026.1.2"]);
-    const pods = await webPods("fresh");
+    const pods = await webPods(name);
     expect(pods.map(image)).to.deep.equal(["docker.io/discourse/discourse:2026.1.2"]);
     expect(time(pods[0]!.metadata.creationTimestamp), "new pods after the pre-deployment migration").to.be.at.least(completed(pre));
     expect(time(post.metadata.creationTimestamp), "post-deployment migration once the new pods were ready").to.be.at.least(readySince(pods[0]!));
@@ -150,41 +165,43 @@ describe("reconciler: migrations on simulated nodes", function () {
 
   it("a plugin added at the same version is new code: it migrates again", async function () {
     this.timeout(150_000);
-    const before = statusOf(await getObj(DSC, "Discourse", ns, "fresh"));
-    await kubectlOk(["patch", "dsc", "fresh", "-n", ns, "--type=merge", "-p", '{"spec":{"plugins":[{"name":"discourse-reactions","repository":"https://github.com/discourse/discourse-reactions"}]}}']);
-    const dsc = await running("fresh", { notRevision: before.revision ?? "" });
+    const name = await forumFor(this, "plugged");
+    const before = statusOf(await getObj(DSC, "Discourse", ns, name));
+    await kubectlOk(["patch", "dsc", name, "-n", ns, "--type=merge", "-p", '{"spec":{"plugins":[{"name":"discourse-reactions","repository":"https://github.com/discourse/discourse-reactions"}]}}']);
+    const dsc = await running(name, { notRevision: before.revision ?? "" });
     const s = statusOf(dsc);
     expect(s.version).to.equal(before.version);
-    const all = await jobs("fresh");
+    const all = await jobs(name);
     expect(all.filter((j) => j.metadata.labels?.["discourse.cern/revision"] === s.revision).map(stage).sort()).to.deep.equal(["post", "pre"]);
-    const pods = await webPods("fresh");
+    const pods = await webPods(name);
     expect(pods.map((p) => ((p.spec as { initContainers?: { name: string }[] }).initContainers ?? []).map((c) => c.name))).to.deep.equal([["plugin-0-discourse-reactions", "assets"]]);
   });
 
   it("a failed migration: Degraded (MigrationFailed), one Event, the old version serving; a fixed spec makes a new attempt", async function () {
     this.timeout(240_000);
-    const before = statusOf(await getObj(DSC, "Discourse", ns, "fresh"));
-    await kubectlOk(["patch", "dsc", "fresh", "-n", ns, "--type=merge", "-p", JSON.stringify({ spec: { version: "2026.1.3", env: [marker("DISCOURSE_KWOK_FAIL")] } })]);
+    const name = await forumFor(this, "failing");
+    const before = statusOf(await getObj(DSC, "Discourse", ns, name));
+    await kubectlOk(["patch", "dsc", name, "-n", ns, "--type=merge", "-p", JSON.stringify({ spec: { version: "2026.1.3", env: [marker("DISCOURSE_KWOK_FAIL")] } })]);
     // the Job controller retries backoffLimit (3) times, 10 s, 20 s, 40 s apart
     const failed = await waitFor("MigrationFailed", async () => {
-      const o = await getObj(DSC, "Discourse", ns, "fresh");
+      const o = await getObj(DSC, "Discourse", ns, name);
       return condition(o, "Degraded")?.reason === "MigrationFailed" ? o : null;
     }, 180_000, 500);
-    const job = (await jobs("fresh")).find((j) => stage(j) === "pre" && j.metadata.labels?.["discourse.cern/version"] === "2026.1.3")!;
+    const job = (await jobs(name)).find((j) => stage(j) === "pre" && j.metadata.labels?.["discourse.cern/version"] === "2026.1.3")!;
     expect(statusOf(failed).phase).to.equal("Degraded");
     expect(condition(failed, "Degraded")?.message).to.include(`Job ${job.metadata.name} `);
     expect([statusOf(failed).version, statusOf(failed).revision]).to.deep.equal([before.version, before.revision]);
-    const web = await getObj("apps/v1", "Deployment", ns, "fresh-web");
-    expect((web?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image).to.equal("docker.io/discourse/discourse:2026.1.2");
+    const web = await getObj("apps/v1", "Deployment", ns, `${name}-web`);
+    expect((web?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image).to.equal(`docker.io/discourse/discourse:${before.version ?? ""}`);
     r.handle.resyncNow();
     await settle(r);
-    const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", "reason=MigrationFailed,involvedObject.name=fresh"])) as { items: { type: string; message: string; count?: number }[] };
+    const events = JSON.parse(await kubectlOk(["get", "events", "-n", ns, "-o", "json", "--field-selector", `reason=MigrationFailed,involvedObject.name=${name}`])) as { items: { type: string; message: string; count?: number }[] };
     expect(events.items.map((e) => [e.type, e.count ?? 1, e.message.includes(job.metadata.name)])).to.deep.equal([["Warning", 1, true]]);
 
-    await kubectlOk(["patch", "dsc", "fresh", "-n", ns, "--type=merge", "-p", '{"spec":{"env":[]}}']);
-    const fixed = await running("fresh", { version: "2026.1.3" }, 120_000);
+    await kubectlOk(["patch", "dsc", name, "-n", ns, "--type=merge", "-p", '{"spec":{"env":[]}}']);
+    const fixed = await running(name, { version: "2026.1.3" }, 120_000);
     expect(condition(fixed, "Degraded")?.status).to.equal("False");
-    const attempts = (await jobs("fresh")).filter((j) => stage(j) === "pre" && j.metadata.labels?.["discourse.cern/version"] === "2026.1.3");
+    const attempts = (await jobs(name)).filter((j) => stage(j) === "pre" && j.metadata.labels?.["discourse.cern/version"] === "2026.1.3");
     expect(attempts.map((j) => j.metadata.name === job.metadata.name).sort()).to.deep.equal([false, true]);
   });
 });

@@ -14,6 +14,7 @@ import type { Discourse } from "../../../src/api/types.js";
 import { buildDbInitJob } from "../../../reconciler/builders/db-init-job.js";
 import { buildPostgresqlInitConfigMap } from "../../../reconciler/builders/postgresql-init-configmap.js";
 import { applyDefaults } from "../../../webhooks/defaulting/apply-defaults.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { psql, run, startPostgres, type CommandResult, type PostgresServer } from "../../hooks/postgres.js";
 
 const ADMIN_SECRET = "forum-db-admin";
@@ -182,15 +183,16 @@ describe("scripts on a real PostgreSQL", function () {
       expect(old.stderr).to.include('password authentication failed for user "marketplace_app"');
     });
 
-    it("works with a CREATEROLE CREATEDB admin that is not a superuser (a hosted database's admin)", async () => {
-      expect((await psql(pg, "CREATE ROLE hosted_admin LOGIN CREATEROLE CREATEDB PASSWORD 'hosted';")).code).to.equal(0);
+    it("works with a CREATEROLE CREATEDB admin that is not a superuser (a hosted database's admin)", async function () {
+      const id = attemptName(this, "hosted").replace(/-/g, "_"); // a retry on the same server gets its own role and database
+      expect((await psql(pg, `CREATE ROLE ${id}_admin LOGIN CREATEROLE CREATEDB PASSWORD 'hosted';`)).code).to.equal(0);
       const wanted = extensionsIn(script);
       const here = await available(pg, wanted);
-      const r = await runFresh("hosted", { username: "hosted_admin", password: "hosted" });
+      const r = await runFresh(id, { username: `${id}_admin`, password: "hosted" });
       if (wanted.every((e) => here.has(e))) expect(r.code, r.stderr).to.equal(0);
       // hstore and pg_trgm are trusted extensions (trusted = true in their .control files):
       // members of the database owner may create them without being superuser.
-      expect(await installed(pg, "db_hosted")).to.include.members(["hstore", "pg_trgm"]);
+      expect(await installed(pg, `db_${id}`)).to.include.members(["hstore", "pg_trgm"]);
     });
 
     const lacking: { name: string; role: string; error: RegExp }[] = [
@@ -198,8 +200,8 @@ describe("scripts on a real PostgreSQL", function () {
       { name: "an admin without CREATEDB stops at the database", role: "CREATEROLE", error: /permission denied to create database/ },
     ];
     for (const c of lacking) {
-      it(`${c.name}, and the log says so`, async () => {
-        const admin = `weak_${c.role.toLowerCase()}`;
+      it(`${c.name}, and the log says so`, async function () {
+        const admin = attemptName(this, `weak_${c.role.toLowerCase()}`).replace(/-/g, "_");
         expect((await psql(pg, `CREATE ROLE ${admin} LOGIN ${c.role} PASSWORD 'weak';`)).code).to.equal(0);
         const r = await runFresh(admin, { username: admin, password: "weak" });
         expect(r.code).to.not.equal(0);

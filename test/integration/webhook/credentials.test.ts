@@ -12,6 +12,7 @@ import { CoreV1Api, type V1Secret } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import { parse, stringify } from "yaml";
 import type { Discourse } from "../../../src/api/types.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { env, installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import { startUrlModeWebhook, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
 
@@ -83,11 +84,12 @@ describe("credentials on every path, through kubectl", function () {
     );
   });
 
-  it("a Secret of the user's own (no operator labels) may be named", async () => {
-    expect((await kubectl(["create", "secret", "generic", "-n", ns, "brought", "--from-literal=password=mine"])).code).to.equal(0);
-    const r = await apply(discourse("brings", { database: { credentialsSecret: "brought" } }));
+  it("a Secret of the user's own (no operator labels) may be named", async function () {
+    const brought = attemptName(this, "brought");
+    expect((await kubectl(["create", "secret", "generic", "-n", ns, brought, "--from-literal=password=mine"])).code).to.equal(0);
+    const r = await apply(discourse(attemptName(this, "brings"), { database: { credentialsSecret: brought } }));
     expect(r.code, r.stderr).to.equal(0);
-    expect(Object.keys((await secret("brought"))?.data ?? {})).to.deep.equal(["password"]);
+    expect(Object.keys((await secret(brought))?.data ?? {})).to.deep.equal(["password"]);
   });
 
   describe("in kube-system, like any namespace", () => {

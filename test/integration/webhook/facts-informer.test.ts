@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { CachedFactsSource } from "../../../webhooks/facts/cached-facts.js";
 import type { HostnameClaim } from "../../../webhooks/facts/types.js";
 import type { RunningWebhook } from "../../../webhooks/server/run-webhook.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { env, installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import { waitFor } from "../../hooks/wait.js";
 import { startUrlModeWebhook, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
@@ -45,48 +46,51 @@ describe("webhook facts from the Discourse informer, with the real apiserver", f
     expect([r.status, r.body]).to.deep.equal([200, "ok"]);
   });
 
-  it("a second Discourse with a hostname is rejected as soon as the informer has seen the first; deleting the first frees it", async () => {
+  it("a second Discourse with a hostname is rejected as soon as the informer has seen the first; deleting the first frees it", async function () {
     const [a, b] = [await newNamespace("facts-a"), await newNamespace("facts-b")];
-    const first = await create(a, discourse("first", "informer.example.org"));
+    const host = `${attemptName(this, "informer")}.example.org`; // unique in the cluster: a retry must not meet the first attempt's
+    const first = await create(a, discourse("first", host));
     expect(first.code, first.stderr).to.equal(0);
-    await waitFor("the index holds a/first", () => claims(webhook, "informer.example.org").length === 1, 5000, 20);
-    expect(claims(webhook, "informer.example.org")).to.deep.equal([{ namespace: a, name: "first", hostname: "informer.example.org" }]);
+    await waitFor("the index holds a/first", () => claims(webhook, host).length === 1, 5000, 20);
+    expect(claims(webhook, host)).to.deep.equal([{ namespace: a, name: "first", hostname: host }]);
 
-    const second = await create(b, discourse("second", "informer.example.org"));
+    const second = await create(b, discourse("second", host));
     expect(second.code).to.not.equal(0);
     expect(second.stderr).to.match(
-      new RegExp(`^The Discourse "second" is invalid: spec\\.hostname: Duplicate value: "informer\\.example\\.org": already used by Discourse "${a}/first"`),
+      new RegExp(`^The Discourse "second" is invalid: spec\\.hostname: Duplicate value: "${host.replace(/\./g, "\\.")}": already used by Discourse "${a}/first"`),
     );
 
     const deleted = await kubectl(["delete", "-n", a, "discourse", "first", "--wait=true"]);
     expect(deleted.code, deleted.stderr).to.equal(0);
-    await waitFor("the index has freed the hostname", () => claims(webhook, "informer.example.org").length === 0, 5000, 20);
-    const again = await create(b, discourse("second", "informer.example.org"));
+    await waitFor("the index has freed the hostname", () => claims(webhook, host).length === 0, 5000, 20);
+    const again = await create(b, discourse("second", host));
     expect(again.code, again.stderr).to.equal(0);
   });
 
-  it("a hostname changed by an update moves in the index", async () => {
+  it("a hostname changed by an update moves in the index", async function () {
     const ns = await newNamespace("facts-move");
-    expect((await create(ns, discourse("moving", "before.example.org"))).code).to.equal(0);
-    await waitFor("the index holds the old hostname", () => claims(webhook, "before.example.org").length === 1, 5000, 20);
-    const patched = await kubectl(["patch", "-n", ns, "discourse", "moving", "--type=merge", "-p", '{"spec":{"hostname":"after.example.org"}}']);
+    const [from, to] = [`${attemptName(this, "before")}.example.org`, `${attemptName(this, "after")}.example.org`];
+    expect((await create(ns, discourse("moving", from))).code).to.equal(0);
+    await waitFor("the index holds the old hostname", () => claims(webhook, from).length === 1, 5000, 20);
+    const patched = await kubectl(["patch", "-n", ns, "discourse", "moving", "--type=merge", "-p", JSON.stringify({ spec: { hostname: to } })]);
     expect(patched.code, patched.stderr).to.equal(0);
-    await waitFor("the index holds the new hostname", () => claims(webhook, "after.example.org").length === 1, 5000, 20);
-    expect(claims(webhook, "before.example.org")).to.deep.equal([]);
+    await waitFor("the index holds the new hostname", () => claims(webhook, to).length === 1, 5000, 20);
+    expect(claims(webhook, from)).to.deep.equal([]);
   });
 
-  it("a new source starts not synced, then holds the Discourses that existed before it from its first list", async () => {
+  it("a new source starts not synced, then holds the Discourses that existed before it from its first list", async function () {
     const ns = await newNamespace("facts-list");
-    expect((await create(ns, discourse("listed", "listed.example.org"))).code).to.equal(0);
+    const host = `${attemptName(this, "listed")}.example.org`;
+    expect((await create(ns, discourse("listed", host))).code).to.equal(0);
     const source = CachedFactsSource.fromKubeConfig(env().kc, { logger: pino({ level: "silent" }) });
     const before = source.synced;
     source.start();
     try {
       await source.whenSynced;
-      expect({ before, after: source.synced, claims: source.index.claimsOf("listed.example.org") }).to.deep.equal({
+      expect({ before, after: source.synced, claims: source.index.claimsOf(host) }).to.deep.equal({
         before: false,
         after: true,
-        claims: [{ namespace: ns, name: "listed", hostname: "listed.example.org" }],
+        claims: [{ namespace: ns, name: "listed", hostname: host }],
       });
     } finally {
       await source.stop();

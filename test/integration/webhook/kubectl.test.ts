@@ -11,6 +11,7 @@ import { DEFAULT_DISCOURSE_VERSION, MUTATING_CONFIGURATION_NAME, VALIDATING_CONF
 import type { Discourse } from "../../../src/api/types.js";
 import { applyDefaults } from "../../../webhooks/defaulting/apply-defaults.js";
 import type { RunningWebhook } from "../../../webhooks/server/run-webhook.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { env, installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import { startUrlModeWebhook, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
 
@@ -128,12 +129,13 @@ describe("webhooks with the real apiserver, through kubectl", function () {
     expect(Buffer.from(after.data?.password ?? "", "base64").toString("utf8")).to.equal(password);
   });
 
-  it("a Secret that already exists is kept as it is", async () => {
-    const own = await kubectl(["create", "secret", "generic", "-n", ns, "mine-db-credentials", "--from-literal=password=chosen-by-me"]);
+  it("a Secret that already exists is kept as it is", async function () {
+    const mine = attemptName(this, "mine");
+    const own = await kubectl(["create", "secret", "generic", "-n", ns, `${mine}-db-credentials`, "--from-literal=password=chosen-by-me"]);
     expect(own.code, own.stderr).to.equal(0);
-    const r = await apply(discourse("mine", { hostname: "mine.example.org", developerEmails: ["a@example.org"] }));
+    const r = await apply(discourse(mine, { hostname: `${mine}.example.org`, developerEmails: ["a@example.org"] }));
     expect(r.code, r.stderr).to.equal(0);
-    const secret = await readSecret("mine-db-credentials");
+    const secret = await readSecret(`${mine}-db-credentials`);
     expect(Object.keys(secret.data ?? {})).to.deep.equal(["password"]);
     expect(Buffer.from(secret.data?.password ?? "", "base64").toString("utf8")).to.equal("chosen-by-me");
   });
