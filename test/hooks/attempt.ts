@@ -5,6 +5,10 @@
  * that already happened), fails for that reason and hides the first failure. A test that
  * makes objects names them with `attemptName`, so each attempt starts from nothing of its
  * own; a test that changes a shared forum first undoes what a failed attempt may have left.
+ *
+ * Both read the test's context, which mocha shares between the attempts of a suite's tests:
+ * call them before the test's first `await`, since an attempt that timed out keeps running
+ * and would read the retry's.
  */
 
 /**
@@ -16,11 +20,12 @@ export function retryOf(ctx: Mocha.Context): number {
 }
 
 /**
- * `base` on a test's first attempt, `<base>-r<k>` on its k-th retry.
+ * `base` on a test's first attempt, `<base><separator>r<k>` on its k-th retry.
  * @param ctx - the test's `this` (an `it` written with `function`, not an arrow).
- * @param base - a DNS label short enough to take three more characters.
+ * @param base - a name short enough to take three more characters: a DNS label, or with
+ *   separator "_" a PostgreSQL identifier.
  */
-export function attemptName(ctx: Mocha.Context, base: string): string {
+export function attemptName(ctx: Mocha.Context, base: string, separator: "-" | "_" = "-"): string {
   const retry = retryOf(ctx);
-  return retry === 0 ? base : `${base}-r${retry}`;
+  return retry === 0 ? base : `${base}${separator}r${retry}`;
 }

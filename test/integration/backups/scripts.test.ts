@@ -287,17 +287,17 @@ describe("backup and restore scripts (real PostgreSQL, sh)", function () {
   }
 
   it("accepts the untouched copy with the recorded manifest sha256 (the refusals above are the damage's doing)", async function () {
-    const dir = copyOf(attemptName(this, "untouched"));
-    const database = attemptName(this, "restored_again").replace(/-/g, "_"); // a retry on the same server restores into a new database
+    const [copy, database, uploads] = [attemptName(this, "untouched"), attemptName(this, "restored_again", "_"), attemptName(this, "uploads-again")];
+    const dir = copyOf(copy);
     await createDatabase(pg, database, NEW);
-    const r = await restore(dir, database, volumeRoot(join(work, attemptName(this, "uploads-again"))), { MANIFEST_SHA256: recordedManifestSha256() });
+    const r = await restore(dir, database, volumeRoot(join(work, uploads)), { MANIFEST_SHA256: recordedManifestSha256() });
     expect(r.code, r.stderr).to.equal(0);
     expect(await sql(pg, database, SNAPSHOT)).to.equal(snapshot);
   });
 
   it("cleanup removes a backup's files and partial leftovers, and nothing else", async () => {
-    mkdirSync(join(root, ".partial-good.abc123"));
-    mkdirSync(join(root, "goodness"), { recursive: true }); // kept by the first attempt of a retried test
+    mkdirSync(join(root, ".partial-good.abc123"), { recursive: true });
+    mkdirSync(join(root, "goodness"), { recursive: true }); // either may be left by the first attempt of a retried test
     const r = await run("sh", ["-c", CLEANUP_SCRIPT], { env: { BACKUP_NAME: "good", BACKUP_ROOT: root } });
     expect(r.code, r.stderr).to.equal(0);
     expect(readdirSync(root)).to.deep.equal(["goodness"]);

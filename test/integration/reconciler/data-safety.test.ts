@@ -74,7 +74,8 @@ describe("reconciler: data safety", function () {
   it("deletionPolicy Retain keeps the claims and the Secrets under background, foreground and orphan deletion, and after a switch from Delete", async function () {
     this.timeout(240_000);
     const cascades = ["background", "foreground", "orphan"] as const;
-    const keep = (c: string): string => attemptName(this, `keep-${c}`);
+    const names = new Map(cascades.map((c) => [c, attemptName(this, `keep-${c}`)]));
+    const keep = (c: (typeof cascades)[number]): string => names.get(c)!;
     const switched = attemptName(this, "switched");
     const forums = await Promise.all([...cascades.map((c) => createForum(ns, keep(c))), createForum(ns, switched, { deletionPolicy: "Delete" })]);
     // Under Delete the uploads claim is owned; switching to Retain releases it at the next reconcile.

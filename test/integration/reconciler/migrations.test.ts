@@ -90,6 +90,7 @@ describe("reconciler: migrations on simulated nodes", function () {
   async function forumFor(ctx: Mocha.Context, retryBase: string): Promise<string> {
     if (retryOf(ctx) === 0) return "fresh";
     const name = attemptName(ctx, retryBase);
+    ctx.timeout(ctx.timeout() + 90_000); // the new forum's first migration comes first
     await apply(credentialsSecret(ns, name), discourseManifest(ns, { name, spec: { hostname: `${name}.web.cern.ch`, developerEmails: ["a@cern.ch"] } }));
     await running(name, { version: DEFAULT_DISCOURSE_VERSION });
     return name;

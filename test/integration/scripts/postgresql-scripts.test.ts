@@ -184,7 +184,7 @@ describe("scripts on a real PostgreSQL", function () {
     });
 
     it("works with a CREATEROLE CREATEDB admin that is not a superuser (a hosted database's admin)", async function () {
-      const id = attemptName(this, "hosted").replace(/-/g, "_"); // a retry on the same server gets its own role and database
+      const id = attemptName(this, "hosted", "_"); // a retry on the same server gets its own role and database
       expect((await psql(pg, `CREATE ROLE ${id}_admin LOGIN CREATEROLE CREATEDB PASSWORD 'hosted';`)).code).to.equal(0);
       const wanted = extensionsIn(script);
       const here = await available(pg, wanted);
@@ -201,7 +201,7 @@ describe("scripts on a real PostgreSQL", function () {
     ];
     for (const c of lacking) {
       it(`${c.name}, and the log says so`, async function () {
-        const admin = attemptName(this, `weak_${c.role.toLowerCase()}`).replace(/-/g, "_");
+        const admin = attemptName(this, `weak_${c.role.toLowerCase()}`, "_");
         expect((await psql(pg, `CREATE ROLE ${admin} LOGIN ${c.role} PASSWORD 'weak';`)).code).to.equal(0);
         const r = await runFresh(admin, { username: admin, password: "weak" });
         expect(r.code).to.not.equal(0);

@@ -85,9 +85,9 @@ describe("credentials on every path, through kubectl", function () {
   });
 
   it("a Secret of the user's own (no operator labels) may be named", async function () {
-    const brought = attemptName(this, "brought");
+    const [brought, brings] = [attemptName(this, "brought"), attemptName(this, "brings")];
     expect((await kubectl(["create", "secret", "generic", "-n", ns, brought, "--from-literal=password=mine"])).code).to.equal(0);
-    const r = await apply(discourse(attemptName(this, "brings"), { database: { credentialsSecret: brought } }));
+    const r = await apply(discourse(brings, { database: { credentialsSecret: brought } }));
     expect(r.code, r.stderr).to.equal(0);
     expect(Object.keys((await secret(brought))?.data ?? {})).to.deep.equal(["password"]);
   });

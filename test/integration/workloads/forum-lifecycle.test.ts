@@ -163,8 +163,9 @@ describe("forum lifecycle on simulated nodes", function () {
   it("a failing migration: Degraded MigrationFailed and an Event, the old version keeps serving; fixed spec recovers", async function () {
     const name = "eos-community";
     // a retry first undoes what the failed attempt may have left (the marker), then upgrades from where the forum is
-    if (retryOf(this) > 0) await patch(ns, name, { spec: { env: [] } });
-    const from = statusOf(retryOf(this) > 0 ? await ready(ns, name, 120_000) : await forum(ns, name)).version ?? "";
+    const retry = retryOf(this) > 0;
+    if (retry) await patch(ns, name, { spec: { env: [] } });
+    const from = statusOf(retry ? await ready(ns, name, 120_000) : await forum(ns, name)).version ?? "";
     const to = nextPatch(from);
     expect(from).to.match(/^\d+\.\d+\.\d+$/);
     const replicas = replicasOf(await forum(ns, name));
