@@ -63,6 +63,12 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
       .map((e) => ({ reason: e.reason ?? "", message: e.message ?? "", at: time(e.firstTimestamp) }));
   }
 
+  async function completedBackup(name: string, forum: string): Promise<void> {
+    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name }, spec: { discourse: forum } }) });
+    expect(made.code, made.stderr).to.equal(0);
+    await waitFor(`${name} Completed`, async () => phase(await getObj(DSC, "DiscourseBackup", ns, name)) === "Completed", 90_000);
+  }
+
   let upForum = "";
   it("changing spec.version makes a BeforeUpgrade backup complete before the migration Job exists", async function () {
     upForum = attemptName(this, "up");
@@ -107,9 +113,7 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
 
   it("a new forum with restore.backup runs its restore Job before its first migration", async function () {
     const [manual, copy] = [attemptName(this, `${upForum}-manual`), attemptName(this, "copy")];
-    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name: manual }, spec: { discourse: upForum } }) });
-    expect(made.code, made.stderr).to.equal(0);
-    await waitFor(`${manual} Completed`, async () => ((await getObj(DSC, "DiscourseBackup", ns, manual))?.status as { phase?: string } | undefined)?.phase === "Completed", 90_000);
+    await completedBackup(manual, upForum);
     await apply(credentialsSecret(ns, copy), discourseManifest(ns, { name: copy, spec: spec(copy, { restore: { backup: manual } }) }));
     const pre = await waitFor(`${copy}'s first migration Job`, async () => (await jobs(`${copy}-migrate-`)).find((j) => j.metadata.name.endsWith("-pre")), 150_000);
     const restore = await getObj("batch/v1", "Job", ns, `${copy}-restore`);
@@ -125,12 +129,6 @@ describe("backups in the forum's lifecycle (simulated nodes)", function () {
     }, 30_000);
     expect((restored.status as { restoredFrom?: string }).restoredFrom).to.equal(manual);
   });
-
-  async function completedBackup(name: string, forum: string): Promise<void> {
-    const made = await kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: DSC, kind: "DiscourseBackup", metadata: { name }, spec: { discourse: forum } }) });
-    expect(made.code, made.stderr).to.equal(0);
-    await waitFor(`${name} Completed`, async () => phase(await getObj(DSC, "DiscourseBackup", ns, name)) === "Completed", 90_000);
-  }
 
   it("a backup an active restore reads: retention skips it and its deletion waits; the files go once the restore Job is gone", async function () {
     const [src, rdr] = [attemptName(this, "src"), attemptName(this, "reader")];

@@ -5,19 +5,16 @@
  * afterwards, so other test files of the run are not affected.
  */
 import { expect } from "chai";
-import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { stringify } from "yaml";
 import { MUTATE_PATH, VALIDATE_PATH } from "../../../src/api/constants.js";
+import { attemptName } from "../../hooks/attempt.js";
 import { installCrd, kubectl, newNamespace } from "../../hooks/control-plane.js";
 import { startUrlModeWebhook, testApiserverCallers, type UrlModeWebhook } from "../../hooks/url-mode-webhook.js";
 import { waitFor } from "../../hooks/wait.js";
 
 /** A finalizer of this test's own: nothing but the test removes it. */
 const HOLD = "test.discourse.cern/hold";
-
-/** A name of its own for each attempt: a retried test must not meet the first attempt's forum. */
-const fresh = (name: string): string => `${name}-${randomBytes(3).toString("hex")}`;
 
 const forum = (name: string): Record<string, unknown> => ({
   apiVersion: "discourse.cern/v1alpha1",
@@ -44,8 +41,9 @@ describe("webhook match conditions, on the real apiserver", function () {
    */
   const received: Array<{ path: string; resource: string }> = [];
 
+  const create = (name: string) => kubectl(["create", "-n", ns, "-f", "-"], { input: stringify(forum(name)) });
   async function created(name: string): Promise<void> {
-    const r = await kubectl(["create", "-n", ns, "-f", "-"], { input: stringify(forum(name)) });
+    const r = await create(name);
     expect(r.code, r.stderr).to.equal(0);
   }
   const merge = (name: string, patch: unknown) => kubectl(["patch", "-n", ns, "discourse", name, "--type", "merge", "-p", JSON.stringify(patch)]);
@@ -75,20 +73,21 @@ describe("webhook match conditions, on the real apiserver", function () {
 
   after(async () => served?.stop());
 
-  it("a CREATE reaches both webhooks", async () => {
-    expect(await reached(() => kubectl(["create", "-n", ns, "-f", "-"], { input: stringify(forum(fresh("created"))) }))).to.deep.equal(["mutate", "validate"]);
+  it("a CREATE reaches both webhooks", async function () {
+    const name = attemptName(this, "created");
+    expect(await reached(() => create(name))).to.deep.equal(["mutate", "validate"]);
   });
 
-  it("an UPDATE of the finalizers alone reaches neither, and is stored", async () => {
-    const held = fresh("held");
+  it("an UPDATE of the finalizers alone reaches neither, and is stored", async function () {
+    const held = attemptName(this, "held");
     await created(held);
     expect(await reached(() => merge(held, { metadata: { finalizers: [HOLD] } }))).to.deep.equal([]);
     const got = await kubectl(["get", "-n", ns, "discourse", held, "-o", "jsonpath={.metadata.finalizers}"]);
     expect(JSON.parse(got.stdout)).to.deep.equal([HOLD]);
   });
 
-  it("an UPDATE of spec, of a label or of an annotation reaches both", async () => {
-    const edited = fresh("edited");
+  it("an UPDATE of spec, of a label or of an annotation reaches both", async function () {
+    const edited = attemptName(this, "edited");
     await created(edited);
     expect(await reached(() => merge(edited, { spec: { replicas: 2 } }))).to.deep.equal(["mutate", "validate"]);
     expect(await reached(() => merge(edited, { metadata: { labels: { team: "root" } } }))).to.deep.equal(["mutate", "validate"]);
@@ -96,7 +95,7 @@ describe("webhook match conditions, on the real apiserver", function () {
   });
 
   it("a forum deleted before the webhook went down loses its finalizer and goes, while a change of spec is refused", async function () {
-    const leaving = fresh("leaving");
+    const leaving = attemptName(this, "leaving");
     await created(leaving);
     await merge(leaving, { metadata: { finalizers: [HOLD] } });
     // The DELETE is validated (deletion protection), so it is sent while the webhook answers.
